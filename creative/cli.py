@@ -176,6 +176,122 @@ def _print_analysis(analysis) -> None:
         print("  no CLIP model: no embeddings or tags (see the warning above)")
 
 
+# -- captions and copy ----------------------------------------------------------------
+
+
+def _variant_json(c) -> dict[str, Any]:
+    d = c.to_dict()
+    return {**d.pop("fields"), **d}
+
+
+def _text_result_json(studio, result, **extra: Any) -> dict[str, Any]:
+    return {
+        **extra,
+        "variants": [_variant_json(c) for c in result.kept],
+        "dropped": [_variant_json(c) for c in result.dropped],
+        "models": {role: res.model for role, res in studio.resolutions.items()},
+        "fallbacks": result.notes,
+    }
+
+
+def _print_variants(result, fields: Sequence[str] | None = None) -> None:
+    for i, c in enumerate(result.kept, 1):
+        print(f"{i}. score {c.score:.3f}  ({', '.join(f'{k} {v:.2f}' for k, v in c.scores.items())}; {c.source})")
+        for name, text in c.fields.items():
+            limit = f"/{c.limits[name]}" if name in c.limits else ""
+            print(f"   {name:<13} {text}  [{c.lengths.get(name, len(text))}{limit}]")
+    if result.dropped:
+        print(f"   ({len(result.dropped)} dropped: {', '.join(sorted({v['rule'] for c in result.dropped for v in c.violations}))})")
+
+
+def _text_studio(args: argparse.Namespace):
+    from creative.studio import Studio
+
+    studio = Studio.from_profile(args.profile)
+    product = _product_from_args(args)
+    return studio, product, studio.analyze(product)
+
+
+def cmd_captions(args: argparse.Namespace) -> int:
+    studio, product, analysis = _text_studio(args)
+    prefix = None
+    if args.prefix:
+        from creative.prefix import load_prefix
+
+        prefix = load_prefix(args.prefix, studio.device)
+    result = studio.captions(product, n=args.n, seed=args.seed, analysis=analysis, prefix=prefix)
+    for note in result.notes:
+        _warn(note)
+    if args.json:
+        _print_json(_text_result_json(studio, result, title=product.title))
+    else:
+        _print_variants(result)
+    return EXIT_OK if result.kept else EXIT_FAILED
+
+
+def cmd_copy(args: argparse.Namespace) -> int:
+    from creative.generate.compliance import load_rules
+
+    studio, product, analysis = _text_studio(args)
+    rules = load_rules(args.rules)
+    result = studio.copy(product, platform=args.platform, n=args.n, tone=args.tone, seed=args.seed, analysis=analysis, rules=rules)
+    for note in result.notes:
+        _warn(note)
+    if args.json:
+        _print_json(_text_result_json(studio, result, title=product.title, platform=args.platform, language=product.language))
+    else:
+        _print_variants(result)
+    return EXIT_OK if result.kept else EXIT_FAILED
+
+
+def cmd_train_captioner(args: argparse.Namespace) -> int:
+    from creative.prefix import train_prefix
+    from creative.studio import Studio
+
+    studio = Studio.from_profile(args.profile)
+    report = train_prefix(
+        studio, args.pairs, args.out, steps=args.steps, batch_size=args.batch_size, lr=args.lr, prefix_length=args.prefix_length, seed=args.seed
+    )
+    if report.resumed_from:
+        print(f"resumed from step {report.resumed_from}")
+    print(f"trained to step {report.step}: loss {report.losses[0]:.3f} -> {report.losses[-1]:.3f}; saved in {report.out_dir}")
+    return EXIT_OK
+
+
+# -- banners --------------------------------------------------------------------------
+
+
+def cmd_banners(args: argparse.Namespace) -> int:
+    import re
+    from pathlib import Path
+
+    from creative.compose import load_brand_kit
+    from creative.studio import Studio
+
+    product = _product_from_args(args)
+    brand = load_brand_kit(args.brand_kit) if args.brand_kit else None
+    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()] if args.sizes else None
+    studio = Studio.from_profile(args.profile)
+    banners = studio.banners(product, sizes=sizes, n=args.n, style=args.style, mode=args.mode, strength=args.strength, seed=args.seed, brand=brand)
+    stem = re.sub(r"[^a-z0-9]+", "-", product.title.lower()).strip("-")[:40] or "banner"
+    written = []
+    for b in banners:
+        path = Path(args.out) / f"{stem}-{b.size}-{b.rank}.{args.format}"
+        b.save(path)
+        written.append({"path": str(path), "size": b.size, "rank": b.rank, "score": b.score, "scores": b.scores,
+                        "visual_source": b.metadata["visual_source"], "mode": b.metadata["mode"]})
+    fallbacks = banners[0].metadata["fallbacks"] if banners else []
+    for note in fallbacks:
+        _warn(note)
+    if args.json:
+        _print_json({"title": product.title, "banners": written, "models": banners[0].metadata["models"] if banners else {}, "fallbacks": fallbacks})
+    else:
+        for item in written:
+            print(f"{item['path']}  score {item['score']:.3f}  ({item['visual_source']}, {item['mode']})")
+        print(f"{len(written)} banners in {args.out} (each with a .json sidecar)")
+    return EXIT_OK if written else EXIT_FAILED
+
+
 # -- entry point ----------------------------------------------------------------------
 
 
@@ -213,6 +329,60 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--embeddings", action="store_true", help="include the embedding vectors in --json output")
     p.set_defaults(func=cmd_analyze)
+
+    def product_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("images", nargs="+", metavar="IMAGE")
+        p.add_argument("--title", required=True)
+        p.add_argument("--description", default="")
+        p.add_argument("--brand", default="")
+        p.add_argument("--attr", action="append", default=[], metavar="KEY=VALUE", help="a product attribute (repeatable)")
+        p.add_argument("--lang", choices=["en", "zh"], default="en")
+        p.add_argument("--profile", default="auto", help="model profile name or .toml path (default: auto)")
+        p.add_argument("--n", type=int, default=3, help="how many variants to return")
+        p.add_argument("--seed", type=int, default=0)
+        p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("captions", help="ranked alt texts and captions of a product photo")
+    product_args(p)
+    p.add_argument("--prefix", metavar="DIR", help="a learned prefix from `creative train-captioner`")
+    p.set_defaults(func=cmd_captions)
+
+    p = sub.add_parser("copy", help="ranked ad copy for a platform, within its limits and the compliance rules")
+    product_args(p)
+    p.add_argument("--platform", default="generic", help="google_rsa, meta, banner or generic")
+    p.add_argument("--tone", default=None, help="friendly, premium, playful, urgent or technical")
+    p.add_argument("--rules", metavar="FILE", help="a brand compliance file (TOML) added to the default rules")
+    p.set_defaults(func=cmd_copy)
+
+    p = sub.add_parser("train-captioner", help="train a ClipCap-style prefix on your own (image, caption) pairs")
+    p.add_argument("pairs", metavar="PAIRS.csv", help="columns: image, caption, optional title")
+    p.add_argument("--out", required=True, metavar="DIR", help="checkpoint folder; rerunning resumes from it")
+    p.add_argument("--profile", default="auto")
+    p.add_argument("--steps", type=int, default=300)
+    p.add_argument("--batch-size", type=int, default=8)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--prefix-length", type=int, default=8)
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_train_captioner)
+    p = sub.add_parser("banners", help="finished banners in every size: visuals, product, copy, ranked")
+    p.add_argument("images", nargs="+", metavar="IMAGE")
+    p.add_argument("--title", required=True)
+    p.add_argument("--description", default="")
+    p.add_argument("--brand", default="")
+    p.add_argument("--attr", action="append", default=[], metavar="KEY=VALUE", help="a product attribute (repeatable)")
+    p.add_argument("--lang", choices=["en", "zh"], default="en")
+    p.add_argument("--brand-kit", metavar="FILE", help="brand kit TOML: logo, colours, fonts (see samples/brand/)")
+    p.add_argument("--sizes", metavar="WxH,...", help="comma-separated sizes (default: every size in creative/data/sizes.toml)")
+    p.add_argument("--n", type=int, default=3, help="visual proposals per product (default: 3)")
+    p.add_argument("--style", default="studio", help="studio, minimal, lifestyle, seasonal, luxury or bold")
+    p.add_argument("--mode", choices=["auto", "background", "inpaint", "img2img"], default="auto")
+    p.add_argument("--strength", type=float, default=0.6, help="img2img variation strength (0..1]")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--profile", default="auto", help="model profile name or .toml path (default: auto)")
+    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("--format", choices=["png", "jpg"], default="png")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_banners)
     return parser
 
 
@@ -226,6 +396,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("creative: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like: not an error
+        sys.stderr.close()
+        return EXIT_OK
     except Exception as e:  # noqa: BLE001 - the CLI turns every error into one clear line
         if debug:
             raise

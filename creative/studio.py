@@ -153,3 +153,23 @@ class Studio:
             tags = tag_image(bank, emb.image, clip.logit_scale)
             out.append(Analysis(product, emb, tags, cos, float(np.asarray(clip.score(cos))), self.resolutions))
         return out
+
+    # -- condition + generate stages: text ------------------------------------------
+
+    def captions(self, product: Product, n: int = 4, **kwargs: Any):
+        """Ranked alt texts and one-sentence captions (`creative.generate.text.generate_captions`)."""
+        from creative.generate.text import generate_captions
+
+        return generate_captions(self, product, n=n, **kwargs)
+
+    def copy(self, product: Product, platform: str = "generic", n: int = 3, **kwargs: Any):
+        """Ranked ad-copy variants for one platform (`creative.generate.text.generate_copy`)."""
+        from creative.generate.text import generate_copy
+
+        return generate_copy(self, product, platform=platform, n=n, **kwargs)
+
+    def banners(self, product: Product, **kwargs: Any):
+        """Ranked finished banners in every size asked for (`creative.banners.make_banners`)."""
+        from creative.banners import make_banners
+
+        return make_banners(self, product, **kwargs)

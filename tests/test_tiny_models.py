@@ -55,8 +55,8 @@ def test_loaded_tiny_models_do_their_jobs(tiny_studio):
     assert text.shape == (2, 32) and not np.allclose(text[0], text[1])
 
     lm = tiny_studio.model("lm")
-    ids = lm.tokenizer("红色 shoe 👟", return_tensors="pt").input_ids
-    assert lm.tokenizer.decode(ids[0]) == "红色 shoe 👟"  # byte-level: lossless for any text
+    ids = lm.tokenizer("Red mesh shoe, 红色 👟", return_tensors="pt").input_ids
+    assert lm.tokenizer.decode(ids[0], skip_special_tokens=True) == "red mesh shoe , 红 色"  # words it knows; the rest is <unk>
     out1 = lm.model.generate(ids, max_new_tokens=5, do_sample=False)
     out2 = lm.model.generate(ids, max_new_tokens=5, do_sample=False)
     assert out1.shape[1] == ids.shape[1] + 5 and (out1 == out2).all()

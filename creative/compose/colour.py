@@ -1,0 +1,57 @@
+"""Colour helpers: hex parsing, HSL, and WCAG 2.x relative luminance and contrast ratio."""
+
+from __future__ import annotations
+
+import colorsys
+
+import numpy as np
+
+RGB = tuple[int, int, int]
+
+AA_NORMAL = 4.5  # WCAG 2.x minimum contrast for normal-size text
+
+
+def parse_hex(value: str) -> RGB:
+    """'#1a2b3c', '1a2b3c' or '#abc' -> (26, 43, 60); a clear error for anything else."""
+    s = value.strip().lstrip("#")
+    if len(s) == 3:
+        s = "".join(c * 2 for c in s)
+    if len(s) != 6 or any(c not in "0123456789abcdefABCDEF" for c in s):
+        raise ValueError(f"not a hex colour: {value!r} (expected like '#1a2b3c')")
+    return int(s[0:2], 16), int(s[2:4], 16), int(s[4:6], 16)
+
+
+def to_hex(rgb: RGB | np.ndarray) -> str:
+    r, g, b = (int(np.clip(round(float(c)), 0, 255)) for c in rgb)
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def to_hls(rgb: RGB) -> tuple[float, float, float]:
+    return colorsys.rgb_to_hls(*(c / 255 for c in rgb))
+
+
+def from_hls(h: float, l: float, s: float) -> RGB:  # noqa: E741 - HLS is the standard name
+    r, g, b = colorsys.hls_to_rgb(h % 1.0, float(np.clip(l, 0, 1)), float(np.clip(s, 0, 1)))
+    return round(r * 255), round(g * 255), round(b * 255)
+
+
+def relative_luminance(rgb: np.ndarray) -> np.ndarray:
+    """WCAG relative luminance of sRGB values 0..255 (last axis: R, G, B)."""
+    c = np.asarray(rgb, dtype=np.float64) / 255.0
+    lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return lin @ np.array([0.2126, 0.7152, 0.0722])
+
+
+def contrast_ratio(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray:
+    """(L1 + 0.05) / (L2 + 0.05) of two relative luminances (L1 the lighter); 1 .. 21."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    return (np.maximum(a, b) + 0.05) / (np.minimum(a, b) + 0.05)
+
+
+def worst_contrast(colour: RGB, pixels: np.ndarray) -> float:
+    """The lowest contrast between a text colour and any pixel behind it: the worst case."""
+    lum = relative_luminance(pixels.reshape(-1, 3)[:, :3])
+    if lum.size == 0:
+        return 21.0
+    text = float(relative_luminance(np.array(colour)))
+    return float(contrast_ratio(text, lum).min())

@@ -1,0 +1,294 @@
+"""Draw a `LayerSpec`: backdrop, product (shadow or card frame), plates, text, button, logo.
+
+`render` is the only code that draws a banner: composing one draws it, and a UI that edited
+the copy draws it again the same way, from the spec and its assets, without running diffusion.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageOps
+
+from creative.compose.colour import AA_NORMAL, RGB, from_hls, parse_hex, relative_luminance, contrast_ratio, to_hex, to_hls, worst_contrast
+from creative.compose.spec import Box, BrandKit, LayerSpec, TextBlock
+from creative.compose.typeset import Placed, fit_block
+
+DARK, LIGHT = (17, 17, 17), (255, 255, 255)
+PLATE_OPACITIES = (0.55, 0.7, 0.85, 1.0)  # tried in order: the lightest plate that gives AA contrast
+
+
+@dataclass
+class Rendered:
+    image: Image.Image  # RGB
+    spec: LayerSpec  # a copy with the measured fields filled (sizes, lines, ink boxes, contrast)
+    ink: Image.Image  # L: where text glyphs were drawn, for bounds checks
+
+
+def render(spec: LayerSpec, assets: dict[str, Image.Image]) -> Image.Image:
+    """Re-render a banner from its spec: `assets` holds "product", "visual" and "logo" images."""
+    return render_banner(spec, assets).image
+
+
+def render_banner(spec: LayerSpec, assets: dict[str, Image.Image]) -> Rendered:
+    spec = copy.deepcopy(spec)
+    brand = BrandKit(**spec.brand) if spec.brand else None
+    canvas = _background(spec, assets).convert("RGBA")
+    _product(canvas, spec, assets)
+    ink = Image.new("L", canvas.size, 0)
+    head = 0
+    for block in spec.blocks:
+        if head and [layer.role for layer in block.layers] == ["cta"]:
+            # a button in a cell of its own stays below the headline in the hierarchy
+            block.max_size = min(block.max_size, max(block.min_size, round(head * 0.62)))
+        _text_block(canvas, ink, block, spec, brand)
+        head = head or next((layer.size for layer in block.layers if layer.role == "headline" and layer.lines), 0)
+    if spec.logo and "logo" in assets:
+        box = Box.of(spec.logo["box"])
+        logo = assets["logo"].convert("RGBA").resize((box.w, box.h), Image.LANCZOS)
+        canvas.alpha_composite(logo, (box.x, box.y))
+    return Rendered(canvas.convert("RGB"), spec, ink)
+
+
+# -- background -------------------------------------------------------------------------
+
+
+def _background(spec: LayerSpec, assets: dict[str, Image.Image]) -> Image.Image:
+    bg = spec.background
+    size = (spec.width, spec.height)
+    box = Box.of(spec.product["box"])
+    if bg["kind"] == "procedural":
+        from creative.generate.visuals import render_backdrop
+
+        return render_backdrop(bg["backdrop"], size, box, _footprint(spec, assets, box))
+    visual = assets[bg.get("asset", "visual")].convert("RGB")
+    cover = ImageOps.fit(visual, size, Image.LANCZOS)
+    if bg.get("fit") != "aligned":
+        return cover
+    # A scene generated around the product (inpaint, img2img): scale and move it so its product
+    # lands on the layout's product box; beyond its edges a blurred cover copy continues it.
+    src = Box.of(bg["product_box"])
+    s = box.h / src.h
+    scaled = visual.resize((max(1, round(visual.width * s)), max(1, round(visual.height * s))), Image.LANCZOS)
+    ox, oy = round(box.x - src.x * s), round(box.y - src.y * s)
+    base = cover.filter(ImageFilter.GaussianBlur(max(2, size[0] // 40)))
+    feather = max(2, round(min(scaled.size) * 0.04))
+    mask = Image.new("L", scaled.size, 0)
+    ImageDraw.Draw(mask).rectangle([feather, feather, scaled.width - 1 - feather, scaled.height - 1 - feather], fill=255)
+    mask = mask.filter(ImageFilter.GaussianBlur(feather / 2))
+    base.paste(scaled, (ox, oy), mask)
+    return base
+
+
+# -- product ----------------------------------------------------------------------------
+
+
+def placed_product(spec: LayerSpec, assets: dict[str, Image.Image]) -> tuple[Image.Image, Box]:
+    """The product layer as drawn: the product asset resized to its box (RGBA), and the box."""
+    box = Box.of(spec.product["box"])
+    return assets["product"].convert("RGBA").resize((box.w, box.h), Image.LANCZOS), box
+
+
+def _footprint(spec: LayerSpec, assets: dict[str, Image.Image], box: Box) -> tuple[int, int]:
+    """Left and right of where the product touches the floor: its lowest rows, not its widest
+    part (a lamp stands on its base, not its shade)."""
+    if spec.product.get("frame") or "product" not in assets:
+        return box.x, box.right
+    alpha = np.asarray(assets["product"].getchannel("A").resize((max(1, box.w // 4), max(1, box.h // 4)), Image.BOX)) > 96
+    rows = np.flatnonzero(alpha.any(axis=1))
+    if rows.size == 0:
+        return box.x, box.right
+    bottom = alpha[max(rows[0], rows[-1] - max(1, alpha.shape[0] // 10)) : rows[-1] + 1]
+    cols = np.flatnonzero(bottom.any(axis=0))
+    return box.x + int(cols[0]) * 4, box.x + int(cols[-1] + 1) * 4
+
+
+def _multiply(canvas: Image.Image, mask: Image.Image, at: tuple[int, int], strength: float, tint: RGB = (0, 0, 0)) -> None:
+    """Darken `canvas` under an L mask placed at `at` (a shadow)."""
+    shade = Image.new("RGBA", mask.size, tint + (0,))
+    shade.putalpha(mask.point(lambda v: round(v * strength)))
+    canvas.alpha_composite(shade, at)
+
+
+def _soft_ellipse(w: int, h: int, blur: float) -> tuple[Image.Image, int]:
+    pad = int(blur * 3) + 2
+    mask = Image.new("L", (w + 2 * pad, h + 2 * pad), 0)
+    ImageDraw.Draw(mask).ellipse([pad, pad, pad + w, pad + h], fill=255)
+    return mask.filter(ImageFilter.GaussianBlur(blur)), pad
+
+
+def _floor_shadow(canvas: Image.Image, box: Box, footprint: tuple[int, int]) -> None:
+    """A wide ambient shadow and a tight contact shadow where the product meets the floor."""
+    x0, x1 = footprint
+    fw = max(4, x1 - x0)
+    cx, base = (x0 + x1) / 2, box.bottom
+    for width, height, blur, strength in ((1.25, 0.09, 0.08, 0.22), (0.95, 0.03, 0.025, 0.38)):
+        w, h = round(fw * width), max(2, round(min(box.h, fw) * height))
+        mask, pad = _soft_ellipse(w, h, max(1.0, fw * blur))
+        _multiply(canvas, mask, (round(cx - w / 2) - pad, round(base - h * 0.55) - pad), strength)
+
+
+def _rounded(size: tuple[int, int], radius: int) -> Image.Image:
+    """An anti-aliased rounded-rectangle mask (drawn at 4x, then reduced)."""
+    big = Image.new("L", (size[0] * 4, size[1] * 4), 0)
+    ImageDraw.Draw(big).rounded_rectangle([0, 0, big.width - 1, big.height - 1], radius=radius * 4, fill=255)
+    return big.resize(size, Image.LANCZOS)
+
+
+def _product(canvas: Image.Image, spec: LayerSpec, assets: dict[str, Image.Image]) -> None:
+    layer, box = placed_product(spec, assets)
+    if spec.product.get("frame"):
+        # A busy photo kept whole: a white-matted card with rounded corners and a soft shadow.
+        mat = max(2, round(min(box.w, box.h) * 0.025))
+        radius = max(2, round(min(box.w, box.h) * 0.045))
+        outer = Box(box.x - mat, box.y - mat, box.w + 2 * mat, box.h + 2 * mat)
+        blur = max(2.0, min(box.w, box.h) * 0.035)
+        pad = int(blur * 3) + 2
+        shadow = Image.new("L", (outer.w + 2 * pad, outer.h + 2 * pad), 0)
+        shadow.paste(_rounded((outer.w, outer.h), radius + mat), (pad, pad))
+        _multiply(canvas, shadow.filter(ImageFilter.GaussianBlur(blur)), (outer.x - pad, outer.y - pad + round(blur * 0.6)), 0.4)
+        card = Image.new("RGBA", (outer.w, outer.h), (255, 255, 255, 255))
+        card.putalpha(_rounded((outer.w, outer.h), radius + mat))
+        canvas.alpha_composite(card, (outer.x, outer.y))
+        photo = layer.copy()
+        photo.putalpha(_rounded((box.w, box.h), radius))
+        canvas.alpha_composite(photo, (box.x, box.y))
+        return
+    if spec.product.get("shadow"):
+        _floor_shadow(canvas, box, _footprint(spec, assets, box))
+    canvas.alpha_composite(layer, (box.x, box.y))
+
+
+# -- text -------------------------------------------------------------------------------
+
+
+def _line_origins(p: Placed, align: str) -> list[tuple[int, int]]:
+    inner = p.w - 2 * p.pad_x
+    out = []
+    for i, width in enumerate(p.line_widths):
+        dx = (inner - width) // 2 if align == "center" or p.layer.role == "cta" else 0
+        out.append((p.x + p.pad_x + dx, p.y + p.pad_y + i * p.line_pitch))
+    return out
+
+
+def _ink_box(p: Placed, align: str) -> Box:
+    draw = ImageDraw.Draw(Image.new("L", (1, 1)))
+    boxes = [draw.textbbox(o, line, font=p.font, anchor="la") for o, line in zip(_line_origins(p, align), p.lines)]
+    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    return Box(int(x0), int(y0), max(1, int(x1 - x0)), max(1, int(y1 - y0)))
+
+
+def _pixels(canvas: Image.Image, box: Box) -> np.ndarray:
+    x0, y0 = max(0, box.x), max(0, box.y)
+    x1, y1 = min(canvas.width, box.right), min(canvas.height, box.bottom)
+    return np.asarray(canvas.crop((x0, y0, x1, y1)).convert("RGB"))
+
+
+def _text_colour(canvas: Image.Image, boxes: list[Box], preferred: RGB | None) -> tuple[RGB, float]:
+    """The text colour with the best worst-case contrast over every box (preferred one first,
+    when it reaches AA), and that contrast."""
+    pixels = [_pixels(canvas, b) for b in boxes]
+
+    def worst(c: RGB) -> float:
+        return min(worst_contrast(c, px) for px in pixels)
+
+    if preferred is not None and worst(preferred) >= AA_NORMAL:
+        return preferred, worst(preferred)
+    return max(((c, worst(c)) for c in (DARK, LIGHT)), key=lambda cw: cw[1])
+
+
+def _plate(canvas: Image.Image, boxes: list[Box], size: int, text: RGB) -> dict:
+    """The lightest backing plate (opposite of the text colour) under which every box reaches AA."""
+    x0, y0 = min(b.x for b in boxes), min(b.y for b in boxes)
+    x1, y1 = max(b.right for b in boxes), max(b.bottom for b in boxes)
+    px, py = round(size * 0.45), round(size * 0.3)
+    box = Box(max(0, x0 - px), max(0, y0 - py), 0, 0)
+    box.w, box.h = min(canvas.width, x1 + px) - box.x, min(canvas.height, y1 + py) - box.y
+    fill = (0, 0, 0) if sum(text) > 382 else (255, 255, 255)
+    mask = _rounded((box.w, box.h), max(2, round(size * 0.3)))
+    for opacity in PLATE_OPACITIES:
+        trial = canvas.copy()
+        plate = Image.new("RGBA", (box.w, box.h), fill + (0,))
+        plate.putalpha(mask.point(lambda v, o=opacity: round(v * o)))
+        trial.alpha_composite(plate, (box.x, box.y))
+        if all(worst_contrast(text, _pixels(trial, b)) >= AA_NORMAL for b in boxes) or opacity == 1.0:
+            canvas.alpha_composite(plate, (box.x, box.y))
+            return {"box": box.to_list(), "fill": to_hex(fill), "opacity": opacity}
+    raise AssertionError("unreachable")
+
+
+def _button_fill(fill: RGB) -> tuple[RGB, RGB, float]:
+    """Button fill and label colour with AA contrast: the better of white or dark on the fill,
+    and the fill darkened or lightened step by step when neither reaches it."""
+    h, l, s = to_hls(fill)
+    for step in range(12):
+        text = max((LIGHT, DARK), key=lambda c: float(contrast_ratio(relative_luminance(np.array(c)), relative_luminance(np.array(fill)))))
+        ratio = float(contrast_ratio(relative_luminance(np.array(text)), relative_luminance(np.array(fill))))
+        if ratio >= AA_NORMAL:
+            return fill, text, ratio
+        l = l - 0.06 if text == LIGHT else l + 0.06  # noqa: E741
+        fill = from_hls(h, l, s)
+    return (0, 0, 0), LIGHT, 21.0
+
+
+def _text_block(canvas: Image.Image, ink: Image.Image, block: TextBlock, spec: LayerSpec, brand: BrandKit | None) -> None:
+    placed = fit_block(block, brand)
+    if not placed:
+        return
+    preferred = parse_hex(brand.text) if brand else None
+    texts = [p for p in placed if p.layer.role != "cta"]
+    buttons = [p for p in placed if p.layer.role == "cta"]
+    draw = ImageDraw.Draw(canvas)
+    ink_draw = ImageDraw.Draw(ink)
+
+    colour: RGB | None = None
+    if texts:
+        boxes = [_ink_box(p, block.align) for p in texts]
+        fixed = [parse_hex(p.layer.colour) for p in texts if p.layer.colour]
+        colour, ratio = (fixed[0], min(worst_contrast(fixed[0], _pixels(canvas, b)) for b in boxes)) if fixed else _text_colour(canvas, boxes, preferred)
+        if ratio < AA_NORMAL:
+            plate = _plate(canvas, boxes, texts[0].size, colour)
+            for p in texts:
+                p.layer.plate = plate
+        for p, box in zip(texts, boxes):  # measured on what is behind the text, before any is drawn
+            p.layer.ink = box
+            p.layer.contrast = round(worst_contrast(colour, _pixels(canvas, box)), 2)
+            p.layer.drawn_colour = to_hex(colour)
+            p.layer.changes = list(dict.fromkeys(p.layer.changes))
+        for p in texts:
+            _draw_lines(draw, ink_draw, p, block.align, colour)
+
+    for p in buttons:
+        wanted = (p.layer.button or {}).get("requested")  # a fill a UI asked for; else the brand's
+        base = parse_hex(wanted) if wanted else (parse_hex(brand.primary) if brand else _accent(spec))
+        fill, text, _ = _button_fill(base)
+        box = Box(p.x, p.y, p.w, p.h)
+        radius = p.h // 2
+        draw.rounded_rectangle([box.x, box.y, box.right - 1, box.bottom - 1], radius=radius, fill=fill + (255,))
+        ink_box = _ink_box(p, "center")
+        p.layer.ink = ink_box
+        p.layer.contrast = round(worst_contrast(text, _pixels(canvas, _shrink(ink_box, box))), 2)
+        _draw_lines(draw, ink_draw, p, "center", text)
+        p.layer.drawn_colour = to_hex(text)
+        p.layer.button = {"box": box.to_list(), "fill": to_hex(fill), "radius": radius, "requested": wanted}
+
+
+def _shrink(ink: Box, button: Box) -> Box:
+    """The text box clipped to the button (measured against the fill, not the anti-aliased rim)."""
+    x0, y0 = max(ink.x, button.x + 1), max(ink.y, button.y + 1)
+    x1, y1 = min(ink.right, button.right - 1), min(ink.bottom, button.bottom - 1)
+    return Box(x0, y0, max(1, x1 - x0), max(1, y1 - y0))
+
+
+def _draw_lines(draw: ImageDraw.ImageDraw, ink: ImageDraw.ImageDraw, p: Placed, align: str, colour: RGB) -> None:
+    for origin, line in zip(_line_origins(p, align), p.lines):
+        draw.text(origin, line, font=p.font, fill=colour + (255,), anchor="la")
+        ink.text(origin, line, font=p.font, fill=255, anchor="la")
+
+
+def _accent(spec: LayerSpec) -> RGB:
+    accent = spec.background.get("backdrop", {}).get("accent") if spec.background.get("kind") == "procedural" else None
+    return parse_hex(accent) if accent else (31, 41, 55)

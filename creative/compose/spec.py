@@ -1,0 +1,217 @@
+"""What a banner is made of, as data: copy, brand kit, and the layer spec a UI re-renders.
+
+Everything here is a plain dataclass that round-trips through JSON (`to_dict` / `from_dict`),
+so an edited headline can be re-rendered without running diffusion again.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any
+
+from creative.compose.colour import parse_hex
+
+
+@dataclass
+class BannerCopy:
+    """The words on a banner. Drawn by us with a real font, never by the diffusion model."""
+
+    headline: str
+    subline: str = ""
+    cta: str = ""
+
+    def text(self) -> str:
+        """All of it as one string (what CLIP scores the banner against)."""
+        return " ".join(t for t in (self.headline, self.subline, self.cta) if t)
+
+
+@dataclass
+class BrandKit:
+    """A brand's logo, colours and fonts, read from a TOML file (see samples/brand/)."""
+
+    name: str = ""
+    logo: str | None = None  # path to a PNG (transparent background is best)
+    primary: str = "#1f2937"  # CTA button
+    secondary: str = "#e5e7eb"  # accents, backdrop tint
+    text: str = "#111111"  # preferred text colour (used when it has the contrast)
+    font_headline: str | None = None  # font file paths; None: a good system font
+    font_body: str | None = None
+    font_cjk: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("primary", "secondary", "text"):
+            parse_hex(getattr(self, name))  # fail at load time, naming the field
+
+    def colours(self) -> list[str]:
+        return [self.primary, self.secondary]
+
+
+def load_brand_kit(path: str | Path) -> BrandKit:
+    """Read a brand kit TOML; relative paths in it are relative to the file."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValueError(f"brand kit not found: {path}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ValueError(f"brand kit {path}: {e}") from e
+    colours = raw.get("colours", {})
+    fonts = raw.get("fonts", {})
+
+    def resolve(p: str | None) -> str | None:
+        if not p:
+            return None
+        full = (path.parent / p).expanduser() if not Path(p).is_absolute() else Path(p)
+        if not full.is_file():
+            raise ValueError(f"brand kit {path}: file not found: {p}")
+        return str(full)
+
+    try:
+        return BrandKit(
+            name=raw.get("name", ""),
+            logo=resolve(raw.get("logo")),
+            primary=colours.get("primary", BrandKit.primary),
+            secondary=colours.get("secondary", BrandKit.secondary),
+            text=colours.get("text", BrandKit.text),
+            font_headline=resolve(fonts.get("headline")),
+            font_body=resolve(fonts.get("body")),
+            font_cjk=resolve(fonts.get("cjk")),
+        )
+    except ValueError as e:
+        raise ValueError(f"brand kit {path}: {e}") from e
+
+
+@dataclass
+class Box:
+    x: int
+    y: int
+    w: int
+    h: int
+
+    @property
+    def right(self) -> int:
+        return self.x + self.w
+
+    @property
+    def bottom(self) -> int:
+        return self.y + self.h
+
+    def inside(self, other: "Box") -> bool:
+        return self.x >= other.x and self.y >= other.y and self.right <= other.right and self.bottom <= other.bottom
+
+    def to_list(self) -> list[int]:
+        return [self.x, self.y, self.w, self.h]
+
+    @classmethod
+    def of(cls, value: "Box | list | dict | None") -> "Box | None":
+        if value is None or isinstance(value, Box):
+            return value
+        if isinstance(value, dict):
+            return cls(**value)
+        return cls(*(int(v) for v in value))
+
+
+@dataclass
+class TextLayer:
+    """One piece of copy. Inputs first (what a UI edits), then what rendering measured."""
+
+    role: str  # headline | subline | cta
+    text: str
+    weight: str = "bold"  # bold | regular
+    max_lines: int = 2
+    line_height: float = 1.2
+    colour: str | None = None  # None: chosen at render time for contrast
+    # -- measured when rendered --
+    font: str = ""
+    font_index: int = 0
+    size: int = 0
+    lines: list[str] = field(default_factory=list)
+    ink: Box | None = None  # where the glyphs are (never outside the safe box)
+    drawn_colour: str = ""  # the colour used (the input colour, or the one chosen for contrast)
+    contrast: float | None = None  # worst-case WCAG ratio against the pixels behind the text
+    changes: list[str] = field(default_factory=list)  # characters removed, text shortened
+    button: dict | None = None  # cta: {"box": [x, y, w, h], "fill": "#hex", "radius": px}
+    plate: dict | None = None  # a backing plate drawn for contrast: {"box", "fill", "opacity"}
+
+
+@dataclass
+class TextBlock:
+    """Text layers stacked top to bottom inside a region (a column, or a strip's cell)."""
+
+    region: Box
+    align: str  # left | center
+    valign: str  # top | center
+    layers: list[TextLayer]
+    min_size: int = 9
+    max_size: int = 64  # headline size cap; the others follow typography ratios
+    dropped: list[str] = field(default_factory=list)  # roles left out (no room)
+
+
+@dataclass
+class LayerSpec:
+    """Everything needed to draw a banner again, given its assets (product, visual, logo)."""
+
+    width: int
+    height: int
+    size_name: str
+    platform: str
+    template: str
+    safe: Box
+    background: dict[str, Any]  # {"kind": "procedural", "backdrop": {...}} | {"kind": "image", "asset": ..., "fit": ...}
+    product: dict[str, Any]  # {"asset": "product", "box": [x, y, w, h], "method": ..., "shadow": bool}
+    blocks: list[TextBlock]
+    logo: dict[str, Any] | None = None  # {"asset": "logo", "box": [...]}
+    brand: dict[str, Any] | None = None  # BrandKit fields (fonts and colours used to render)
+    language: str = "en"
+
+    def layers(self) -> list[TextLayer]:
+        return [layer for block in self.blocks for layer in block.layers]
+
+    def layer(self, role: str) -> TextLayer | None:
+        return next((layer for layer in self.layers() if layer.role == role), None)
+
+    def set_text(self, role: str, text: str) -> None:
+        """Edit the copy (what a UI does before calling `render` again)."""
+        layer = self.layer(role)
+        if layer is None:
+            raise KeyError(f"this banner has no {role!r} text")
+        layer.text = text
+
+    def to_dict(self) -> dict[str, Any]:
+        return _jsonable(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "LayerSpec":
+        d = dict(d)
+        d["safe"] = Box.of(d["safe"])
+        blocks = []
+        for b in d["blocks"]:
+            b = dict(b)
+            b["region"] = Box.of(b["region"])
+            b["layers"] = [_layer_from_dict(layer) for layer in b["layers"]]
+            blocks.append(TextBlock(**b))
+        d["blocks"] = blocks
+        return cls(**{f.name: d[f.name] for f in fields(cls) if f.name in d})
+
+
+def _layer_from_dict(d: dict[str, Any]) -> TextLayer:
+    d = dict(d)
+    d["ink"] = Box.of(d.get("ink"))
+    return TextLayer(**{f.name: d[f.name] for f in fields(TextLayer) if f.name in d})
+
+
+def _jsonable(value: Any) -> Any:
+    """Dataclasses to dicts, every box (a Box, or a box in a free-form dict) as [x, y, w, h]."""
+    if isinstance(value, Box):
+        return value.to_list()
+    if is_dataclass(value):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value

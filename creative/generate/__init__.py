@@ -1,0 +1,1 @@
+"""The generate stage: text (captions, ad copy) and visuals."""
