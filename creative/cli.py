@@ -292,7 +292,103 @@ def cmd_banners(args: argparse.Namespace) -> int:
     return EXIT_OK if written else EXIT_FAILED
 
 
+# -- generate and batch ---------------------------------------------------------------
+
+
+def _sizes(value: str | None) -> list[str] | None:
+    return [s.strip() for s in value.split(",") if s.strip()] if value else None
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from creative.compose import load_brand_kit
+    from creative.generate.compliance import load_rules
+    from creative.studio import Studio
+
+    product = _product_from_args(args)
+    studio = Studio.from_profile(args.profile)
+    result = studio.generate(
+        product,
+        sizes=_sizes(args.sizes),
+        platforms=_sizes(args.platforms),
+        n_captions=args.n_captions,
+        n_copies=args.n_copies,
+        n_visuals=args.n_visuals,
+        style=args.style,
+        seed=args.seed,
+        brand=load_brand_kit(args.brand_kit) if args.brand_kit else None,
+        rules=load_rules(args.rules),
+    )
+    result.save(args.out)
+    for note in result.fallbacks:
+        _warn(note)
+    print(f"{len(result.banners)} banners, copy for {', '.join(result.copy)}, {len(result.captions)} captions in {args.out}")
+    print("time per stage: " + ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items()))
+    return EXIT_OK
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from creative.batch import BatchOptions, run_batch
+
+    options = BatchOptions(
+        profile=args.profile,
+        sizes=_sizes(args.sizes),
+        platforms=_sizes(args.platforms),
+        n_captions=args.n_captions,
+        n_copies=args.n_copies,
+        n_visuals=args.n_visuals,
+        style=args.style,
+        seed=args.seed,
+        brand_kit=args.brand_kit,
+        rules=args.rules,
+    )
+    summary = run_batch(
+        args.catalog,
+        args.out,
+        images_dir=args.images,
+        options=options,
+        limit=args.limit,
+        only=_sizes(args.only),
+        engine=args.engine,
+        ray_address=args.ray_address,
+        workers=args.workers,
+        progress=not args.no_progress,
+    )
+    print(
+        f"{len(summary.done)} products made, {len(summary.skipped)} already done, {len(summary.failed)} failed "
+        f"in {summary.seconds:.0f}s; open {args.out}/index.html to review"
+    )
+    for failure in summary.failed:
+        print(f"  failed: {failure['sku'] or '?'} (line {failure['line']}): {failure['error']}", file=sys.stderr)
+    return EXIT_OK if summary.ok else EXIT_FAILED
+
+
 # -- entry point ----------------------------------------------------------------------
+
+
+def product_args(p: argparse.ArgumentParser, *, required: bool = True) -> None:
+    """The product on the command line: photos and facts (every product command takes these)."""
+    p.add_argument("images", nargs="+" if required else "*", metavar="IMAGE")
+    p.add_argument("--title", required=required)
+    p.add_argument("--description", default="")
+    p.add_argument("--brand", default="")
+    p.add_argument("--attr", action="append", default=[], metavar="KEY=VALUE", help="a product attribute (repeatable)")
+    p.add_argument("--lang", choices=["en", "zh"], default="en")
+    p.add_argument("--profile", default="auto", help="model profile name or .toml path (default: auto)")
+    p.add_argument("--json", action="store_true")
+
+
+def run_args(p: argparse.ArgumentParser) -> None:
+    """What the whole pipeline takes (creative generate, creative batch)."""
+    p.add_argument("--sizes", metavar="WxH,...", help="banner sizes (default: every size in creative/data/sizes.toml)")
+    p.add_argument("--platforms", metavar="P,...", help="copy platforms (default: the product's own)")
+    p.add_argument("--n-captions", type=int, default=3)
+    p.add_argument("--n-copies", type=int, default=3)
+    p.add_argument("--n-visuals", type=int, default=2, help="visual proposals per product")
+    p.add_argument("--style", default="studio")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--brand-kit", metavar="FILE", help="brand kit TOML: logo, colours, fonts (see samples/brand/)")
+    p.add_argument("--rules", metavar="FILE", help="a brand compliance file (TOML) added to the default rules")
+    p.add_argument("--out", required=True, metavar="DIR")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -317,38 +413,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_models_pull)
 
     p = sub.add_parser("analyze", help="CLIP embeddings and zero-shot tags of a product (or a whole catalog)")
-    p.add_argument("images", nargs="*", metavar="IMAGE")
-    p.add_argument("--title")
+    product_args(p, required=False)
     p.add_argument("--catalog", metavar="FILE", help="analyse every product of a CSV/JSONL catalog instead")
     p.add_argument("--images-dir", metavar="DIR", help="image paths in the catalog are relative to DIR (default: the catalog's folder)")
-    p.add_argument("--description", default="")
-    p.add_argument("--brand", default="")
-    p.add_argument("--attr", action="append", default=[], metavar="KEY=VALUE", help="a product attribute (repeatable)")
-    p.add_argument("--lang", choices=["en", "zh"], default="en")
-    p.add_argument("--profile", default="auto", help="model profile name or .toml path (default: auto)")
-    p.add_argument("--json", action="store_true")
     p.add_argument("--embeddings", action="store_true", help="include the embedding vectors in --json output")
     p.set_defaults(func=cmd_analyze)
 
-    def product_args(p: argparse.ArgumentParser) -> None:
-        p.add_argument("images", nargs="+", metavar="IMAGE")
-        p.add_argument("--title", required=True)
-        p.add_argument("--description", default="")
-        p.add_argument("--brand", default="")
-        p.add_argument("--attr", action="append", default=[], metavar="KEY=VALUE", help="a product attribute (repeatable)")
-        p.add_argument("--lang", choices=["en", "zh"], default="en")
-        p.add_argument("--profile", default="auto", help="model profile name or .toml path (default: auto)")
-        p.add_argument("--n", type=int, default=3, help="how many variants to return")
-        p.add_argument("--seed", type=int, default=0)
-        p.add_argument("--json", action="store_true")
-
     p = sub.add_parser("captions", help="ranked alt texts and captions of a product photo")
     product_args(p)
+    p.add_argument("--n", type=int, default=3, help="how many captions to return")
+    p.add_argument("--seed", type=int, default=0)
     p.add_argument("--prefix", metavar="DIR", help="a learned prefix from `creative train-captioner`")
     p.set_defaults(func=cmd_captions)
 
     p = sub.add_parser("copy", help="ranked ad copy for a platform, within its limits and the compliance rules")
     product_args(p)
+    p.add_argument("--n", type=int, default=3, help="how many variants to return")
+    p.add_argument("--seed", type=int, default=0)
     p.add_argument("--platform", default="generic", help="google_rsa, meta, banner or generic")
     p.add_argument("--tone", default=None, help="friendly, premium, playful, urgent or technical")
     p.add_argument("--rules", metavar="FILE", help="a brand compliance file (TOML) added to the default rules")
@@ -365,12 +446,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_train_captioner)
     p = sub.add_parser("banners", help="finished banners in every size: visuals, product, copy, ranked")
-    p.add_argument("images", nargs="+", metavar="IMAGE")
-    p.add_argument("--title", required=True)
-    p.add_argument("--description", default="")
-    p.add_argument("--brand", default="")
-    p.add_argument("--attr", action="append", default=[], metavar="KEY=VALUE", help="a product attribute (repeatable)")
-    p.add_argument("--lang", choices=["en", "zh"], default="en")
+    product_args(p)
     p.add_argument("--brand-kit", metavar="FILE", help="brand kit TOML: logo, colours, fonts (see samples/brand/)")
     p.add_argument("--sizes", metavar="WxH,...", help="comma-separated sizes (default: every size in creative/data/sizes.toml)")
     p.add_argument("--n", type=int, default=3, help="visual proposals per product (default: 3)")
@@ -378,11 +454,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mode", choices=["auto", "background", "inpaint", "img2img"], default="auto")
     p.add_argument("--strength", type=float, default=0.6, help="img2img variation strength (0..1]")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--profile", default="auto", help="model profile name or .toml path (default: auto)")
     p.add_argument("--out", required=True, metavar="DIR")
     p.add_argument("--format", choices=["png", "jpg"], default="png")
-    p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_banners)
+
+    p = sub.add_parser("generate", help="everything for one product: analysis, captions, copy, banners")
+    product_args(p)
+    run_args(p)
+    p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser("batch", help="a whole catalog: banners, copy, captions, manifest and a contact sheet")
+    p.add_argument("catalog", metavar="CATALOG", help="CSV or JSONL, one product a row (see README)")
+    run_args(p)
+    p.add_argument("--images", metavar="DIR", help="image paths are relative to DIR (default: the catalog's folder)")
+    p.add_argument("--profile", default="auto")
+    p.add_argument("--limit", type=int, help="only the first N rows")
+    p.add_argument("--only", metavar="SKU,...", help="only these SKUs")
+    p.add_argument("--engine", choices=["local", "ray"], default="local")
+    p.add_argument("--ray-address", metavar="ADDR", help="an existing Ray cluster (default: a local Ray runtime)")
+    p.add_argument("--workers", type=int, default=2, help="Ray actors, each holding one Studio")
+    p.add_argument("--no-progress", action="store_true")
+    p.set_defaults(func=cmd_batch)
     return parser
 
 

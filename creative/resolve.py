@@ -101,7 +101,9 @@ def package_file(entry: ModelEntry) -> Path | None:
 
 
 def tiny_key(entry: ModelEntry, seed: int) -> str:
-    blob = json.dumps({"loader": entry.loader, "config": entry.config, "seed": seed}, sort_keys=True)
+    from creative.tiny import BUILD_VERSION
+
+    blob = json.dumps({"loader": entry.loader, "config": entry.config, "seed": seed, "build": BUILD_VERSION}, sort_keys=True)
     return f"{entry.id}-{hashlib.sha256(blob.encode()).hexdigest()[:12]}"
 
 
@@ -145,10 +147,9 @@ def resolve_role(profile: Profile, role: Role | str) -> Resolution:
                 return _found(role, e, "local", "path", p, f"local folder {p}", tried)
             tried.append(f"{p}: no such file or folder")
         elif e.source == "tiny":
-            folder = tiny_folder(e, profile.seed)
-            built = (folder / "DONE").exists()
-            reason = "tiny model (cached)" if built else "tiny model (built from its config on first load, seconds)"
-            return _found(role, e, "local", "tiny", folder, reason, tried)
+            # the same words whether or not it is built yet: outputs record this reason
+            reason = "tiny random model, built from its config on first load and cached"
+            return _found(role, e, "local", "tiny", tiny_folder(e, profile.seed), reason, tried)
     # Pass 2: a hub download.
     hub_entries = [e for e in entries if e.source == "hub"]
     if hub_entries:

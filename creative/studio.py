@@ -154,6 +154,19 @@ class Studio:
             out.append(Analysis(product, emb, tags, cos, float(np.asarray(clip.score(cos))), self.resolutions))
         return out
 
+    # -- the whole pipeline -----------------------------------------------------------
+
+    def generate(self, product: Product, **kwargs: Any):
+        """Analysis, ranked captions, copy per platform and finished banners, with the model of
+        every role and the time of every stage (`creative.pipeline.CreativeSet`)."""
+        return self.generate_many([product], **kwargs)[0]
+
+    def generate_many(self, products: list[Product], **kwargs: Any):
+        """`generate` for several products, CLIP-encoded in one batch, models loaded once."""
+        from creative.pipeline import generate_many
+
+        return generate_many(self, products, **kwargs)
+
     # -- condition + generate stages: text ------------------------------------------
 
     def captions(self, product: Product, n: int = 4, **kwargs: Any):

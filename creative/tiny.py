@@ -16,6 +16,9 @@ from typing import Any, Callable
 
 from creative.profiles import ModelEntry
 
+# Part of every tiny model's cache key: bump it when a builder changes what it builds.
+BUILD_VERSION = 2
+
 CHAT_TEMPLATE = (
     "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
     "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
