@@ -21,7 +21,7 @@ install: $(VENV)/.installed
 
 demo: install
 	$(VENV)/bin/creative models status
-	$(VENV)/bin/creative analyze --catalog samples/catalog.csv
+	$(VENV)/bin/creative batch samples/catalog.csv --out out/samples
 
 test: install
 	$(PY) -m pytest -q

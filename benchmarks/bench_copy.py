@@ -119,6 +119,7 @@ def bench_auto(products, n: int, pool: int, max_platforms: int) -> dict:
             result = studio.copy(p, platform=platform, n=pool, seed=SEED)
             dt = time.perf_counter() - t0
             copy_s += dt
+            print(f"  {p.sku} {platform}: {dt:.1f} s", flush=True)
             drafts, target, limits, counting = pipeline_state(studio, p, platform, result)
             lm_fields = [f for f in limits if f != "cta"]
             raw = [raw_violations(c, limits, counting, rules, p.language) for c in result.raw]
@@ -178,7 +179,7 @@ def bench_guidance(products, n: int) -> dict:
             (ids0, rank0, kept0), (ids1, rank1, kept1) = runs[0.0], runs[1.0]
             total = sum(max(len(a), len(b)) for a, b in zip(ids0, ids1))
             differ = sum(sum(x != y for x, y in zip(a, b)) + abs(len(a) - len(b)) for a, b in zip(ids0, ids1))
-            rows.append({"sku": p.sku, "tokens": total, "tokens_differ": differ, "token_share_differ": round(differ / total, 4) if total else None,
+            rows.append({"sku": p.sku, "calls": len(ids0), "calls_differ": sum(a != b for a, b in zip(ids0, ids1)), "tokens": total, "tokens_differ": differ, "token_share_differ": round(differ / total, 4) if total else None,
                          "ranking_beta0": rank0, "ranking_beta1": rank1, "kendall_tau": kendall_tau(rank0, rank1),
                          "kept_beta0": kept0, "kept_beta1": kept1, "kept_overlap": len(set(kept0) & set(kept1)) / max(len(kept0), 1)})
     finally:
@@ -228,11 +229,12 @@ def report(auto: dict, tiny: dict, args, pool: int) -> dict:
     rows = tiny["rows"]
     print(f"\n3. CLIP guidance, tiny profile (random tiny CLIP + tiny LM: PLUMBING CHECK ONLY, random CLIP carries no meaning); "
           f"platform {tiny['platform']}, n={args.n}, beta=0 vs beta=1, same seeds. With auto offline CLIP is unavailable, so guidance cannot run there.")
-    table([(r["sku"], r["tokens"], pct(r["tokens_differ"], r["tokens"]), "-" if r["kendall_tau"] is None else f"{r['kendall_tau']:.2f}",
+    table([(r["sku"], f"{r['calls_differ']}/{r['calls']}", r["tokens"], pct(r["tokens_differ"], r["tokens"]), "-" if r["kendall_tau"] is None else f"{r['kendall_tau']:.2f}",
             f"{r['kept_overlap']:.2f}", " ".join(map(str, r["ranking_beta0"])), " ".join(map(str, r["ranking_beta1"]))) for r in rows],
-          ("product", "tokens", "differ", "kendall tau", "kept overlap", "ranking beta=0 (seeds)", "ranking beta=1"))
+          ("product", "decodes differ", "tokens", "differ", "kendall tau", "kept overlap", "ranking beta=0 (seeds)", "ranking beta=1"))
     guidance = {"token_share_differ": mean([r["token_share_differ"] for r in rows if r["token_share_differ"] is not None]),
                 "kendall_tau": mean([r["kendall_tau"] for r in rows if r["kendall_tau"] is not None]), "kept_overlap": mean([r["kept_overlap"] for r in rows])}
+    print("tokens differ: position by position over every LM decode of the two runs (a changed token shifts what follows, so later positions differ too)")
     print(f"mean: tokens differ {guidance['token_share_differ']}, kendall tau {guidance['kendall_tau']}, kept overlap {guidance['kept_overlap']}")
 
     print(f"\n4. Seconds per product (SmolLM2-135M, {os.cpu_count()} CPUs, torch threads {args.threads}); copy at n={pool} "
@@ -252,7 +254,7 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=3, help="variants picked per product x platform")
     parser.add_argument("--pool", type=int, default=None, help="n of the one copy call the picks come from (default 2n)")
     parser.add_argument("--platforms", type=int, default=2, help="first K platforms per product (runtime; 9 = all)")
-    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads")
+    parser.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1: on a busy 2-core machine more threads oversubscribe and decode ~15x slower)")
     parser.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "copy.json"))
     args = parser.parse_args()
     pool = args.pool or 2 * args.n
@@ -264,9 +266,7 @@ def main() -> int:
 
     from creative.catalog import read_catalog
 
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    args.threads = torch.get_num_threads()
+    torch.set_num_threads(args.threads)
     products = [r.product for r in read_catalog(REPO / "samples" / "catalog.csv") if r.product][: args.products]
     args.catalog = products
     print(f"torch {torch.__version__}, {args.threads} threads, load average {os.getloadavg()[0]:.1f}; {len(products)} products, n={args.n}, pool n={pool}")

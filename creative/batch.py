@@ -49,6 +49,9 @@ class BatchOptions:
     seed: int = 0
     brand_kit: str | None = None
     rules: str | None = None
+    # torch threads per worker (local: the one process; ray: each actor, default 1). Float
+    # sums depend on it, so engines give bit-identical outputs when it is the same.
+    threads: int | None = None
 
     def generate_kwargs(self) -> dict[str, Any]:
         return dict(sizes=self.sizes, platforms=self.platforms, n_captions=self.n_captions, n_copies=self.n_copies, n_visuals=self.n_visuals, style=self.style)
@@ -297,6 +300,13 @@ def make_sku(studio, row: CatalogRow, options: BatchOptions, brand=None, rules=N
     return creative_set.files(), manifest_rows(row.sku, sku_folder(row.sku), creative_set)
 
 
+def _set_threads(threads: int | None) -> None:
+    if threads:
+        import torch
+
+        torch.set_num_threads(threads)
+
+
 def _load_extras(options: BatchOptions):
     from creative.compose import load_brand_kit
     from creative.generate.compliance import load_rules
@@ -307,6 +317,7 @@ def _load_extras(options: BatchOptions):
 def _run_local(todo: list[CatalogRow], options: BatchOptions) -> Iterator[tuple[CatalogRow, Any]]:
     from creative.studio import Studio
 
+    _set_threads(options.threads)
     studio = Studio.from_profile(options.profile)
     brand, rules = _load_extras(options)
     for row in todo:

@@ -340,6 +340,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         seed=args.seed,
         brand_kit=args.brand_kit,
         rules=args.rules,
+        threads=args.threads,
     )
     summary = run_batch(
         args.catalog,
@@ -473,6 +474,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=["local", "ray"], default="local")
     p.add_argument("--ray-address", metavar="ADDR", help="an existing Ray cluster (default: a local Ray runtime)")
     p.add_argument("--workers", type=int, default=2, help="Ray actors, each holding one Studio")
+    p.add_argument("--threads", type=int, help="torch threads per worker (ray default: 1); equal values give identical outputs across engines")
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(func=cmd_batch)
     return parser

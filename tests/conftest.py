@@ -21,6 +21,9 @@ os.environ["CREATIVE_HOME"] = str(_HOME)
 os.environ["HF_HUB_CACHE"] = str(_HOME / "hf-cache")
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TOKENIZERS_PARALLELISM"] = "false"
+# One torch thread: the tiny models are far too small to gain from more, and on a 2-core
+# machine thread spin-waits made them many times slower. Subprocesses inherit it.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
 @pytest.fixture(scope="session", autouse=True)

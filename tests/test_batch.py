@@ -137,3 +137,11 @@ def test_sku_names_and_seeds():
     assert sku_folder("a b/c").startswith("a_b_c-") and sku_folder("a b") != sku_folder("a_b")
     assert sku_problem("../x") and sku_problem("a/b") and sku_problem("a\\b") and sku_problem("SHOE-001") is None
     assert sku_seed("SHOE-001", 0) == sku_seed("SHOE-001", 0) != sku_seed("SHOE-002", 0)
+
+
+def test_ray_engine_equals_local_engine(catalog, tmp_path):
+    pytest.importorskip("ray")
+    local = batch(catalog, tmp_path / "local", "--threads", "1")
+    ray_run = batch(catalog, tmp_path / "ray", "--engine", "ray", "--workers", "2", "--threads", "1")
+    assert local.returncode == 0 and ray_run.returncode == 0, ray_run.stderr[-2000:]
+    assert snapshot(tmp_path / "ray") == snapshot(tmp_path / "local")
