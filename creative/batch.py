@@ -307,7 +307,7 @@ def _set_threads(threads: int | None) -> None:
         torch.set_num_threads(threads)
 
 
-def _load_extras(options: BatchOptions):
+def load_extras(options: BatchOptions):
     from creative.compose import load_brand_kit
     from creative.generate.compliance import load_rules
 
@@ -319,7 +319,7 @@ def _run_local(todo: list[CatalogRow], options: BatchOptions) -> Iterator[tuple[
 
     _set_threads(options.threads)
     studio = Studio.from_profile(options.profile)
-    brand, rules = _load_extras(options)
+    brand, rules = load_extras(options)
     for row in todo:
         try:
             yield row, make_sku(studio, row, options, brand, rules)

@@ -270,9 +270,8 @@ def cmd_banners(args: argparse.Namespace) -> int:
 
     product = _product_from_args(args)
     brand = load_brand_kit(args.brand_kit) if args.brand_kit else None
-    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()] if args.sizes else None
     studio = Studio.from_profile(args.profile)
-    banners = studio.banners(product, sizes=sizes, n=args.n, style=args.style, mode=args.mode, strength=args.strength, seed=args.seed, brand=brand)
+    banners = studio.banners(product, sizes=_sizes(args.sizes), n=args.n, style=args.style, mode=args.mode, strength=args.strength, seed=args.seed, brand=brand)
     stem = re.sub(r"[^a-z0-9]+", "-", product.title.lower()).strip("-")[:40] or "banner"
     written = []
     for b in banners:
@@ -299,37 +298,10 @@ def _sizes(value: str | None) -> list[str] | None:
     return [s.strip() for s in value.split(",") if s.strip()] if value else None
 
 
-def cmd_generate(args: argparse.Namespace) -> int:
-    from creative.compose import load_brand_kit
-    from creative.generate.compliance import load_rules
-    from creative.studio import Studio
+def _batch_options(args: argparse.Namespace):
+    from creative.batch import BatchOptions
 
-    product = _product_from_args(args)
-    studio = Studio.from_profile(args.profile)
-    result = studio.generate(
-        product,
-        sizes=_sizes(args.sizes),
-        platforms=_sizes(args.platforms),
-        n_captions=args.n_captions,
-        n_copies=args.n_copies,
-        n_visuals=args.n_visuals,
-        style=args.style,
-        seed=args.seed,
-        brand=load_brand_kit(args.brand_kit) if args.brand_kit else None,
-        rules=load_rules(args.rules),
-    )
-    result.save(args.out)
-    for note in result.fallbacks:
-        _warn(note)
-    print(f"{len(result.banners)} banners, copy for {', '.join(result.copy)}, {len(result.captions)} captions in {args.out}")
-    print("time per stage: " + ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items()))
-    return EXIT_OK
-
-
-def cmd_batch(args: argparse.Namespace) -> int:
-    from creative.batch import BatchOptions, run_batch
-
-    options = BatchOptions(
+    return BatchOptions(
         profile=args.profile,
         sizes=_sizes(args.sizes),
         platforms=_sizes(args.platforms),
@@ -340,8 +312,30 @@ def cmd_batch(args: argparse.Namespace) -> int:
         seed=args.seed,
         brand_kit=args.brand_kit,
         rules=args.rules,
-        threads=args.threads,
+        threads=getattr(args, "threads", None),
     )
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from creative.batch import load_extras
+    from creative.studio import Studio
+
+    product = _product_from_args(args)
+    options = _batch_options(args)
+    brand, rules = load_extras(options)
+    result = Studio.from_profile(args.profile).generate(product, seed=args.seed, brand=brand, rules=rules, **options.generate_kwargs())
+    result.save(args.out)
+    for note in result.fallbacks:
+        _warn(note)
+    print(f"{len(result.banners)} banners, copy for {', '.join(result.copy)}, {len(result.captions)} captions in {args.out}")
+    print("time per stage: " + ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items()))
+    return EXIT_OK
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from creative.batch import run_batch
+
+    options = _batch_options(args)
     summary = run_batch(
         args.catalog,
         args.out,
@@ -366,8 +360,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
 # -- entry point ----------------------------------------------------------------------
 
 
-def product_args(p: argparse.ArgumentParser, *, required: bool = True) -> None:
-    """The product on the command line: photos and facts (every product command takes these)."""
+def product_args(p: argparse.ArgumentParser, *, required: bool = True, n_help: str | None = None) -> None:
+    """The product on the command line: photos and facts (every product command takes these);
+    with `n_help`, also how many candidates to return and the seed."""
     p.add_argument("images", nargs="+" if required else "*", metavar="IMAGE")
     p.add_argument("--title", required=required)
     p.add_argument("--description", default="")
@@ -376,6 +371,9 @@ def product_args(p: argparse.ArgumentParser, *, required: bool = True) -> None:
     p.add_argument("--lang", choices=["en", "zh"], default="en")
     p.add_argument("--profile", default="auto", help="model profile name or .toml path (default: auto)")
     p.add_argument("--json", action="store_true")
+    if n_help:
+        p.add_argument("--n", type=int, default=3, help=f"{n_help} (default: 3)")
+        p.add_argument("--seed", type=int, default=0)
 
 
 def run_args(p: argparse.ArgumentParser) -> None:
@@ -421,16 +419,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("captions", help="ranked alt texts and captions of a product photo")
-    product_args(p)
-    p.add_argument("--n", type=int, default=3, help="how many captions to return")
-    p.add_argument("--seed", type=int, default=0)
+    product_args(p, n_help="how many captions to return")
     p.add_argument("--prefix", metavar="DIR", help="a learned prefix from `creative train-captioner`")
     p.set_defaults(func=cmd_captions)
 
     p = sub.add_parser("copy", help="ranked ad copy for a platform, within its limits and the compliance rules")
-    product_args(p)
-    p.add_argument("--n", type=int, default=3, help="how many variants to return")
-    p.add_argument("--seed", type=int, default=0)
+    product_args(p, n_help="how many variants to return")
     p.add_argument("--platform", default="generic", help="google_rsa, meta, banner or generic")
     p.add_argument("--tone", default=None, help="friendly, premium, playful, urgent or technical")
     p.add_argument("--rules", metavar="FILE", help="a brand compliance file (TOML) added to the default rules")
@@ -447,14 +441,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_train_captioner)
     p = sub.add_parser("banners", help="finished banners in every size: visuals, product, copy, ranked")
-    product_args(p)
+    product_args(p, n_help="visual proposals per product")
     p.add_argument("--brand-kit", metavar="FILE", help="brand kit TOML: logo, colours, fonts (see samples/brand/)")
     p.add_argument("--sizes", metavar="WxH,...", help="comma-separated sizes (default: every size in creative/data/sizes.toml)")
-    p.add_argument("--n", type=int, default=3, help="visual proposals per product (default: 3)")
     p.add_argument("--style", default="studio", help="studio, minimal, lifestyle, seasonal, luxury or bold")
     p.add_argument("--mode", choices=["auto", "background", "inpaint", "img2img"], default="auto")
     p.add_argument("--strength", type=float, default=0.6, help="img2img variation strength (0..1]")
-    p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", required=True, metavar="DIR")
     p.add_argument("--format", choices=["png", "jpg"], default="png")
     p.set_defaults(func=cmd_banners)

@@ -19,7 +19,7 @@ import zipfile
 from dataclasses import asdict
 from typing import Any, Iterator
 
-from creative.batch import BatchOptions, _load_extras, _set_threads, make_sku
+from creative.batch import BatchOptions, load_extras, _set_threads, make_sku
 from creative.catalog import CatalogRow
 
 
@@ -45,7 +45,7 @@ class StudioActor:
         self.options = BatchOptions(**options)
         _set_threads(self.options.threads or 1)
         self.studio = Studio.from_profile(self.options.profile)
-        self.brand, self.rules = _load_extras(self.options)
+        self.brand, self.rules = load_extras(self.options)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list]:
         from creative.product import Product

@@ -29,18 +29,24 @@ def byte_tokenizer(model_max_length: int):
     """A byte-level BPE tokenizer with no merges: every text (Chinese and emoji too) encodes
     losslessly with 256 byte tokens plus chat specials. Built in code, so no download."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers
-    from transformers import PreTrainedTokenizerFast
 
     vocab = {ch: i for i, ch in enumerate(sorted(pre_tokenizers.ByteLevel.alphabet()))}
     tok = Tokenizer(models.BPE(vocab=vocab, merges=[]))
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tok.decoder = decoders.ByteLevel()
+    return _chat_tokenizer(tok, "<|endoftext|>", model_max_length)
+
+
+def _chat_tokenizer(tok, unk_token: str, model_max_length: int):
+    """Wrap a `tokenizers` object as a transformers tokenizer with our chat specials."""
+    from transformers import PreTrainedTokenizerFast
+
     fast = PreTrainedTokenizerFast(
         tokenizer_object=tok,
         bos_token="<|im_start|>",
         eos_token="<|im_end|>",
         pad_token="<|endoftext|>",
-        unk_token="<|endoftext|>",
+        unk_token=unk_token,
         model_max_length=model_max_length,
     )
     fast.chat_template = CHAT_TEMPLATE
@@ -70,7 +76,6 @@ def word_tokenizer(model_max_length: int):
     """The tiny LM's tokenizer: word-level over `_TINY_WORDS`, single CJK characters, digits
     and punctuation; anything else is <unk>. Built in code, so no download."""
     from tokenizers import Regex, Tokenizer, models, normalizers, pre_tokenizers
-    from transformers import PreTrainedTokenizerFast
 
     specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<unk>"]
     vocab_list = specials + _TINY_WORDS + list(dict.fromkeys(_TINY_CJK)) + list("0123456789") + _TINY_PUNCT
@@ -79,16 +84,7 @@ def word_tokenizer(model_max_length: int):
     tok.pre_tokenizer = pre_tokenizers.Sequence(
         [pre_tokenizers.Split(Regex(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"), "isolated"), pre_tokenizers.Whitespace(), pre_tokenizers.Digits(individual_digits=True)]
     )
-    fast = PreTrainedTokenizerFast(
-        tokenizer_object=tok,
-        bos_token="<|im_start|>",
-        eos_token="<|im_end|>",
-        pad_token="<|endoftext|>",
-        unk_token="<unk>",
-        model_max_length=model_max_length,
-    )
-    fast.chat_template = CHAT_TEMPLATE
-    return fast
+    return _chat_tokenizer(tok, "<unk>", model_max_length)
 
 
 def _open_clip(entry: ModelEntry, out: Path) -> None:

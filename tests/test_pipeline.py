@@ -57,3 +57,20 @@ def test_loaded_banner_rerenders_after_a_copy_edit(generated, tmp_path):
     spec.set_text("headline", "Edited headline")
     edited = render(spec, banner.assets)
     assert edited.size == banner.image.size and not np.array_equal(np.asarray(edited), np.asarray(banner.image))
+
+
+def test_generate_cli_writes_a_loadable_set(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    image = SAMPLES / "images" / "water_bottle.png"
+    out = subprocess.run(
+        [sys.executable, "-m", "creative", "generate", str(image), "--title", "Summit bottle 750 ml", "--profile", "tiny",
+         "--sizes", "300x250", "--platforms", "meta", "--n-visuals", "1", "--n-copies", "1", "--n-captions", "1", "--out", str(tmp_path / "set")],
+        capture_output=True, text=True, cwd=REPO, timeout=600,
+    )
+    assert out.returncode == 0, out.stderr
+    loaded = CreativeSet.load(tmp_path / "set")
+    assert loaded.product.title == "Summit bottle 750 ml" and set(loaded.copy) == {"meta"} and loaded.banners
