@@ -61,3 +61,26 @@ def test_bad_pairs_files(tmp_path):
         read_pairs(tmp_path / "q.csv")
     with pytest.raises(FileNotFoundError, match="train-captioner"):
         load_prefix(tmp_path)
+
+
+def test_train_captioner_cli_trains_resumes_and_the_prefix_conditions_captions(pairs, tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    def train(steps: int) -> subprocess.CompletedProcess:
+        cmd = [sys.executable, "-m", "creative", "train-captioner", str(pairs), "--out", str(tmp_path / "prefix"), "--profile", "tiny", "--steps", str(steps), "--batch-size", "2", "--prefix-length", "4"]
+        return subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, timeout=300)
+
+    first = train(5)
+    assert first.returncode == 0, first.stderr
+    second = train(10)
+    assert second.returncode == 0 and "resumed from step 5" in second.stdout
+    image = pairs.parent / "red.png"
+    out = subprocess.run(
+        [sys.executable, "-m", "creative", "captions", str(image), "--title", "red box", "--profile", "tiny", "--prefix", str(tmp_path / "prefix"), "--json"],
+        capture_output=True, text=True, cwd=REPO, timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["variants"]
