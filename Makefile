@@ -21,7 +21,7 @@ install: $(VENV)/.installed
 
 demo: install
 	$(VENV)/bin/creative models status
-	$(VENV)/bin/creative batch samples/catalog.csv --out out/samples
+	$(VENV)/bin/creative batch samples/catalog.csv --out out/samples --n-copies 2 --n-captions 2
 
 test: install
 	$(PY) -m pytest -q

@@ -3,7 +3,8 @@
 limit/compliance violations before and after repair, distinct-n with and without MMR, the rank
 change CLIP guidance causes (tiny random models: plumbing only), and seconds per product.
 
-    python benchmarks/bench_copy.py                      # 2 platforms per product, n=3 (pool 6)
+    python benchmarks/bench_copy.py                   # first platform per product, n=3 (pool 6): ~13 min, 2 cores
+    python benchmarks/bench_copy.py --platforms 2     # two per product: ~24 min
     python benchmarks/bench_copy.py --products 2 --n 3 --platforms 9
 
 One `studio.copy` call per (product, platform) with n = POOL (default 2n), which decodes
@@ -253,7 +254,7 @@ def main() -> int:
     parser.add_argument("--products", type=int, default=None, help="first N catalog products (default: all)")
     parser.add_argument("--n", type=int, default=3, help="variants picked per product x platform")
     parser.add_argument("--pool", type=int, default=None, help="n of the one copy call the picks come from (default 2n)")
-    parser.add_argument("--platforms", type=int, default=2, help="first K platforms per product (runtime; 9 = all)")
+    parser.add_argument("--platforms", type=int, default=1, help="first K platforms per product (runtime; 9 = all)")
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1: on a busy 2-core machine more threads oversubscribe and decode ~15x slower)")
     parser.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "copy.json"))
     args = parser.parse_args()
