@@ -160,3 +160,9 @@ def test_copy_cli_json(tmp_path):
     assert result["platform"] == "google_rsa" and result["models"]["lm"] == "tiny-llama"
     v = result["variants"][0]
     assert {"headline", "description", "cta", "score", "scores", "violations"} <= set(v) and v["violations"] == []
+
+
+def test_fact_templates_do_not_repeat_the_title(no_lm_studio):
+    mug = Product(images=[Image.new("RGB", (8, 8))], title="陶知 青绿釉 马克杯", language="zh", attributes={"颜色": "青绿釉"})
+    for c in no_lm_studio.copy(mug, platform="generic", n=3).kept:
+        assert not c.fields["headline"].startswith("青绿釉陶知")

@@ -140,7 +140,9 @@ def _fill_templates(kind: str, product: "Product", language: str) -> list[str]:
     out = []
     for template in data.load("templates")[language][kind]:
         names = re.findall(r"{(\w+)}", template)
-        if all(facts[n] for n in names):
+        # a fact already in the title would only repeat it ("Blue" + "Blue mug")
+        repeats = "title" in names and any(n != "title" and facts[n].lower() in facts["title"].lower() for n in names)
+        if all(facts[n] for n in names) and not repeats:
             out.append(template.format(**facts))
     return list(dict.fromkeys(out))
 
