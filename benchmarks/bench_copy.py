@@ -3,7 +3,7 @@
 limit/compliance violations before and after repair, distinct-n with and without MMR, the rank
 change CLIP guidance causes (tiny random models: plumbing only), and seconds per product.
 
-    python benchmarks/bench_copy.py                   # first platform per product, n=3 (pool 6): ~13 min, 2 cores
+    python benchmarks/bench_copy.py                   # first platform per product, n=3 (pool 6): ~15 min, 2 busy cores
     python benchmarks/bench_copy.py --platforms 2     # two per product: ~24 min
     python benchmarks/bench_copy.py --products 2 --n 3 --platforms 9
 

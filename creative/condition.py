@@ -132,7 +132,7 @@ class Guidance:
     alpha: float = 0.3
     beta: float = 1.0
     clip_tau: float = 0.05
-    temperature: float = 0.0
+    temperature: float | None = None  # None: callers choose (copy decodes its first variant greedily)
 
 
 @dataclass
@@ -236,7 +236,7 @@ def guided_generate(
                 texts = [tok.decode(generated + [int(t)], skip_special_tokens=True).strip() or "." for t in top_ids]
                 sims = torch.as_tensor(clip.encode_texts(texts), dtype=torch.float32) @ target_t
                 score = score + guidance.beta * (sims / guidance.clip_tau).softmax(-1)
-            if guidance.temperature > 0:
+            if guidance.temperature:
                 choice = int(torch.multinomial((score / guidance.temperature).softmax(-1), 1, generator=rng))
             else:
                 choice = int(score.argmax())

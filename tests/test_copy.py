@@ -166,3 +166,17 @@ def test_fact_templates_do_not_repeat_the_title(no_lm_studio):
     mug = Product(images=[Image.new("RGB", (8, 8))], title="陶知 青绿釉 马克杯", language="zh", attributes={"颜色": "青绿釉"})
     for c in no_lm_studio.copy(mug, platform="generic", n=3).kept:
         assert not c.fields["headline"].startswith("青绿釉陶知")
+
+
+def test_kept_copy_never_ends_on_a_dangling_word_or_label(tiny_studio, product, monkeypatch):
+    from creative.generate.limits import dangling_end
+
+    _scripted_lm(monkeypatch, ["Selling a new product with the", "Product:", "Light mesh trail shoe and"])
+    result = tiny_studio.copy(product, platform="banner", n=3)
+    assert result.kept
+    for c in result.kept:
+        assert not any(dangling_end(v) for v in c.fields.values()), c.fields
+
+
+def test_asking_for_three_variants_gets_three(tiny_studio, product):
+    assert len(tiny_studio.copy(product, platform="meta", n=3, seed=1).kept) == 3

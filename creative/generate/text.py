@@ -21,7 +21,7 @@ import numpy as np
 from creative import data
 from creative.condition import Grounding, Guidance, ground, guided_generate, leaks_instructions, sequence_logprob, strip_instructions
 from creative.generate.compliance import Rules, check_fields, load_rules, repair
-from creative.generate.limits import fit, platform_spec, text_length
+from creative.generate.limits import dangling_end, fit, platform_spec, text_length
 from creative.product import clean_text
 from creative.rank import cosine, mmr
 
@@ -199,6 +199,12 @@ def _fields_for(platform: str) -> tuple[dict[str, int], str]:
     return limits, spec.counting
 
 
+def _variant_guidance(guidance: Guidance, i: int) -> Guidance:
+    if guidance.temperature is not None:  # the caller decided, for every variant
+        return guidance
+    return Guidance(guidance.top_k, guidance.alpha, guidance.beta, guidance.clip_tau, 0.0 if i == 0 else 0.7)
+
+
 def _max_tokens(limit: int) -> int:
     # about 3-4 characters a token in English; Chinese is about one token a character
     return min(64, limit // 2 + 6)
@@ -250,8 +256,9 @@ def generate_copy(
         clip = studio.clip if target is not None else None
         for i in range(max(n, 1) * cfg["oversample"]):
             angle, s = angles[i % len(angles)], seed * 1000 + i
-            # the first variant per angle decodes greedily; later ones sample among the re-scored top-k
-            g = Guidance(guidance.top_k, guidance.alpha, guidance.beta, guidance.clip_tau, guidance.temperature or (0.0 if i < len(angles) else 0.7))
+            # the first variant decodes greedily, the rest sample among the re-scored top-k: small
+            # LMs often ignore the angle, and greedy variants would then come out identical
+            g = _variant_guidance(guidance, i)
             fields, logprobs = {}, []
             for f in lm_fields:
                 msgs = grounding.messages(field_prompt.format(field=names.get(f, f), limit=limits[f]), tone=tone, angle=angle)
@@ -301,8 +308,11 @@ def _check_copy(raw: list[Candidate], grounding: Grounding, limits: dict[str, in
             continue
         for f, v in list(c.fields.items()):
             shortened = fit(v, limits[f], counting, language)
+            if shortened and dangling_end(shortened, language):
+                # text that fits can still stop on "the" or "Product:": cut back to a clean end
+                shortened = fit(shortened, text_length(shortened, counting) - 1, counting, language)
             if shortened != v:
-                c.repairs.append(f"{f}: shortened to the {limits[f]}-character limit")
+                c.repairs.append(f"{f}: shortened to a clean end within the {limits[f]}-character limit")
             c.fields[f] = shortened
         found = check_fields(c.fields, rules, language)
         for f in list(c.fields):
@@ -353,7 +363,7 @@ def generate_captions(
         for kind in ("alt", "descriptive"):
             for i in range(per_kind):
                 s = seed * 1000 + i
-                g = Guidance(guidance.top_k, guidance.alpha, guidance.beta, guidance.clip_tau, guidance.temperature or (0.0 if i == 0 else 0.7))
+                g = _variant_guidance(guidance, i)
                 out = guided_generate(lm, grounding.messages(prompts[f"caption_{kind}"]), max_new_tokens=40, clip=clip, target=target, guidance=g, seed=s)
                 raw.append(Candidate({"caption": clean_output(out.text, out.finished)}, "lm+clip" if clip else "lm", kind, s, fluency=out.mean_logprob))
                 if prefix is not None:
