@@ -194,7 +194,7 @@ def _text_result_json(studio, result, **extra: Any) -> dict[str, Any]:
     }
 
 
-def _print_variants(result, fields: Sequence[str] | None = None) -> None:
+def _print_variants(result) -> None:
     for i, c in enumerate(result.kept, 1):
         print(f"{i}. score {c.score:.3f}  ({', '.join(f'{k} {v:.2f}' for k, v in c.scores.items())}; {c.source})")
         for name, text in c.fields.items():

@@ -43,10 +43,6 @@ class ClipEncoder:
     _text_memo: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     @property
-    def dim(self) -> int:
-        return int(self.encode_texts(["a product"]).shape[-1])
-
-    @property
     def logit_scale(self) -> float:
         return float(self.model.logit_scale.exp().item())
 

@@ -176,7 +176,7 @@ def _product_facts(product: Product) -> dict[str, Any]:
 # -- the pipeline ---------------------------------------------------------------------
 
 
-def banner_copy_from(result: TextResult | None, product: Product):
+def banner_copy_from(result: TextResult | None):
     """The best banner-platform variant as the words on the banner, or None."""
     from creative.compose import BannerCopy
 
@@ -228,7 +228,7 @@ def _generate_one(studio, product, analysis: "Analysis", seed, encode_seconds, s
     words = copy.get("banner") or timed("copy", studio.copy, product, platform="banner", n=1, seed=seed, analysis=analysis, rules=rules)
     caption = captions.kept[0].fields["caption"] if captions.kept else None
     banners = timed(
-        "banners", studio.banners, product, analysis=analysis, copy=banner_copy_from(words, product), sizes=sizes, n=n_visuals, style=style, seed=seed, brand=brand, caption=caption
+        "banners", studio.banners, product, analysis=analysis, copy=banner_copy_from(words), sizes=sizes, n=n_visuals, style=style, seed=seed, brand=brand, caption=caption
     )
     fallbacks = list(dict.fromkeys(analysis.fallbacks + captions.notes + [n for r in copy.values() for n in r.notes] + [f for b in banners for f in b.metadata.get("fallbacks", [])]))
     return CreativeSet(
