@@ -220,6 +220,21 @@ def test_editing_the_headline_re_renders_without_touching_the_product():
         spec.set_text("footnote", "x")
 
 
+@pytest.mark.parametrize("size", ["300x250", "160x600", "970x250"])
+def test_a_rendered_spec_renders_again_from_scratch_after_an_edit(size):
+    # Bug: rendering wrote what it measured into the block (a subline left out for room, a
+    # capped CTA size), so an edited spec stayed stuck with the old text's outcome.
+    out, assets = compose(size, LONG_EN)
+    assert render_banner(LayerSpec.from_dict(out.spec.to_dict()), assets).spec.to_dict() == out.spec.to_dict()
+    spec = LayerSpec.from_dict(out.spec.to_dict())
+    for role, text in (("headline", NORMAL.headline), ("subline", NORMAL.subline), ("cta", NORMAL.cta)):
+        spec.set_text(role, text)
+    edited = render_banner(spec, assets)
+    fresh, _ = compose(size, NORMAL, assets=assets)
+    assert edited.spec.to_dict() == fresh.spec.to_dict()
+    assert np.array_equal(np.asarray(edited.image), np.asarray(fresh.image))
+
+
 def test_default_copy_comes_from_the_product_facts(product_image):
     en = Product(images=[product_image], title="Trailrunner 2", description="Breathable mesh upper. Grippy outsole.", price=89, currency="EUR")
     copy = default_copy(en)

@@ -40,10 +40,11 @@ def render_banner(spec: LayerSpec, assets: dict[str, Image.Image]) -> Rendered:
     ink = Image.new("L", canvas.size, 0)
     head = 0
     for block in spec.blocks:
+        cap = None
         if head and [layer.role for layer in block.layers] == ["cta"]:
             # a button in a cell of its own stays below the headline in the hierarchy
-            block.max_size = min(block.max_size, max(block.min_size, round(head * 0.62)))
-        _text_block(canvas, ink, block, spec, brand)
+            cap = max(block.min_size, round(head * 0.62))
+        _text_block(canvas, ink, block, spec, brand, cap)
         head = head or next((layer.size for layer in block.layers if layer.role == "headline" and layer.lines), 0)
     if spec.logo and "logo" in assets:
         box = Box.of(spec.logo["box"])
@@ -234,8 +235,8 @@ def _button_fill(fill: RGB) -> tuple[RGB, RGB, float]:
     return (0, 0, 0), LIGHT, 21.0
 
 
-def _text_block(canvas: Image.Image, ink: Image.Image, block: TextBlock, spec: LayerSpec, brand: BrandKit | None) -> None:
-    placed = fit_block(block, brand)
+def _text_block(canvas: Image.Image, ink: Image.Image, block: TextBlock, spec: LayerSpec, brand: BrandKit | None, max_size: int | None = None) -> None:
+    placed = fit_block(block, brand, max_size)
     if not placed:
         return
     preferred = parse_hex(brand.text) if brand else None

@@ -146,7 +146,9 @@ class TextBlock:
     layers: list[TextLayer]
     min_size: int = 9
     max_size: int = 64  # headline size cap; the others follow typography ratios
-    dropped: list[str] = field(default_factory=list)  # roles left out (no room)
+    dropped: list[str] = field(default_factory=list)  # roles the template has no room for
+    # -- measured when rendered (reset by every render, so an edited spec renders afresh) --
+    left_out: list[str] = field(default_factory=list)  # roles that did not fit at a readable size
 
 
 @dataclass

@@ -279,15 +279,18 @@ def _measure(layer: TextLayer, text: str, choice: FontChoice, size: int, width: 
     return Placed(layer, font, size, lines, 0, 0, max(widths) + 2 * pad_x, h, pitch, widths, pad_x, pad_y)
 
 
-def fit_block(block: TextBlock, brand: BrandKit | None) -> list[Placed]:
+def fit_block(block: TextBlock, brand: BrandKit | None, max_size: int | None = None) -> list[Placed]:
     """Choose sizes, wrap and position every layer of a block inside its region.
 
     Binary search on the headline size (the others follow the typography ratios) for the largest
     stack that fits. When even the smallest size does not fit, the subline is left out, then the
-    text is shortened with an ellipsis; what happened is recorded on the layers and the block.
+    text is shortened with an ellipsis; what happened is recorded on the layers and in
+    `block.left_out`. The block's inputs are not changed: rendering a spec again (after a copy
+    edit) starts from the same place. `max_size` caps the headline below `block.max_size`.
     """
     typo = data.load("layouts")["typography"]
     region = block.region
+    block.left_out = []
     layers = [layer for layer in block.layers if layer.text.strip() and layer.role not in block.dropped]
     prepared = {}
     for layer in layers:
@@ -333,7 +336,7 @@ def fit_block(block: TextBlock, brand: BrandKit | None) -> list[Placed]:
         # With a subline, the headline starts where the subline is readable (its floor is 80%
         # of the headline): from there on, fitting only gets harder as sizes grow.
         lo = max(min_px, math.ceil(typo["subline_min_px"] / 0.8)) if "subline" in roles and lead != "subline" else min_px
-        hi, best = max(lo, block.max_size), None
+        hi, best = max(lo, min(block.max_size, max_size or block.max_size)), None
         while lo <= hi:
             mid = (lo + hi) // 2
             got = attempt(mid, roles, shorten)
@@ -347,7 +350,7 @@ def fit_block(block: TextBlock, brand: BrandKit | None) -> list[Placed]:
     placed = search(roles, False)
     if placed is None and "subline" in roles and len(roles) > 1:
         roles.remove("subline")
-        block.dropped.append("subline")
+        block.left_out.append("subline")
         prepared["subline"][0].changes.append("left out: no room at a readable size")
         placed = search(roles, False)
     if placed is None:
@@ -359,7 +362,6 @@ def fit_block(block: TextBlock, brand: BrandKit | None) -> list[Placed]:
     if placed is None:
         # Below the readable minimum: the region itself is tiny. Shrink until one line fits.
         for size in range(min_px - 1, 3, -1):
-            block.min_size = size
             min_px = size
             placed = attempt(size, roles[:1], True)
             if placed is not None:
