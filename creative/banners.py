@@ -20,7 +20,7 @@ from PIL import Image
 
 from creative.compose import BannerCopy, BrandKit, LayerSpec, all_sizes, banner_size, default_copy, plan, render_banner
 from creative.compose.colour import AA_NORMAL
-from creative.cutout import Cutout, product_cutout
+from creative.cutout import product_cutout
 from creative.generate.visuals import Visual, propose_visuals
 from creative.rank import mmr, normalize
 
@@ -175,7 +175,7 @@ def make_banners(
             )
             assets = base_assets | ({"visual": visual.image} if visual.image is not None else {})
             out = render_banner(spec, assets)
-            alpha = _product_alpha(out.spec, cutout)
+            alpha = _product_alpha(out.spec, cutout.product)
             layout, measured = layout_scores(out.spec, alpha, out.image)
             rendered.append((visual, out, assets, layout, measured))
 
@@ -200,8 +200,7 @@ def make_banners(
         if clip_ok:
             scores |= {"clip_product": round(float(clip_product[i]), 4), "clip_copy": round(float(clip_copy[i]), 4)}
             scores |= {"clip_product_cosine": round(float(product_cos[i]), 4), "clip_copy_cosine": round(float(copy_cos[i]), 4)}
-        terms = {k: w for k, w in WEIGHTS.items() if k in scores}
-        total = sum(w * scores[k] for k, w in terms.items()) / sum(terms.values())
+        total, terms = _weighted(scores)
         spec = out.spec
         metadata = {
             "product": product.title,
@@ -222,10 +221,7 @@ def make_banners(
             "cutout": cutout.to_dict(),
             "copy": {"headline": copy.headline, "subline": copy.subline, "cta": copy.cta},
             "copy_source": copy_source,
-            "text": {
-                layer.role: {"lines": layer.lines, "size": layer.size, "font": Path(layer.font).name if layer.font else None, "changes": layer.changes}
-                for layer in spec.layers()
-            },
+            "text": _text_metadata(spec),
             **measured,
             "ranking": ranking,
             "weights": terms,
@@ -248,9 +244,63 @@ def make_banners(
     return ordered
 
 
-def _product_alpha(spec: LayerSpec, cutout: Cutout) -> np.ndarray | None:
+def _weighted(scores: dict[str, float]) -> tuple[float, dict[str, float]]:
+    """The banner's score: the weighted mean of the components it has, and the weights used."""
+    terms = {k: w for k, w in WEIGHTS.items() if k in scores}
+    return sum(w * scores[k] for k, w in terms.items()) / sum(terms.values()), terms
+
+
+def _text_metadata(spec: LayerSpec) -> dict[str, Any]:
+    return {
+        layer.role: {"lines": layer.lines, "size": layer.size, "font": Path(layer.font).name if layer.font else None, "changes": layer.changes}
+        for layer in spec.layers()
+    }
+
+
+def _product_alpha(spec: LayerSpec, product: Image.Image) -> np.ndarray | None:
     box = spec.product["box"]
-    if cutout.method == "framed":
+    if spec.product.get("method") == "framed":
         return None
     # at a quarter of the box: plenty for areas and mean colours
-    return np.asarray(cutout.product.getchannel("A").resize((max(1, box[2] // 4), max(1, box[3] // 4)), Image.BOX), dtype=np.float32)
+    return np.asarray(product.getchannel("A").resize((max(1, box[2] // 4), max(1, box[3] // 4)), Image.BOX), dtype=np.float32)
+
+
+def restyle(
+    banner: Banner,
+    *,
+    copy: BannerCopy | None = None,
+    copy_source: str = "edited",
+    text_colour: str | None = None,
+    button_colour: str | None = None,
+    clip=None,
+    product_embedding: np.ndarray | None = None,
+) -> Banner:
+    """The banner drawn again from its layer spec with new words or colours: the same product
+    pixels and backdrop, no diffusion. Layout scores are measured again, and the CLIP scores
+    too when a CLIP model and the product's fused embedding are given (else the old ones stay).
+    A colour of None keeps the current one; "" goes back to choosing one for contrast."""
+    spec = LayerSpec.from_dict(banner.spec.to_dict())
+    if copy is not None:
+        for role in ("headline", "subline", "cta"):
+            spec.set_text(role, getattr(copy, role))
+    if text_colour is not None:
+        for layer in spec.layers():
+            if layer.role != "cta":
+                layer.colour = text_colour or None
+    if button_colour is not None and (cta := spec.layer("cta")) is not None:
+        cta.button = {"requested": button_colour or None}
+    out = render_banner(spec, banner.assets)
+    layout, measured = layout_scores(out.spec, _product_alpha(out.spec, banner.assets["product"]), out.image)
+    scores = {k: v for k, v in banner.scores.items() if k not in layout}
+    scores |= layout
+    words = BannerCopy(*(out.spec.layer(r).text for r in ("headline", "subline", "cta")))
+    if clip is not None and product_embedding is not None:
+        emb = clip.encode_images([out.image])[0]
+        product_cos, copy_cos = float(emb @ normalize(product_embedding)), float(emb @ clip.encode_texts([words.text()])[0])
+        scores |= {"clip_product": round(float(clip.score(product_cos)), 4), "clip_copy": round(float(clip.score(copy_cos)), 4)}
+        scores |= {"clip_product_cosine": round(product_cos, 4), "clip_copy_cosine": round(copy_cos, 4)}
+    total, _ = _weighted(scores)
+    metadata = banner.metadata | measured | {"copy": vars(words).copy(), "text": _text_metadata(out.spec)}
+    if copy is not None:
+        metadata["copy_source"] = copy_source
+    return Banner(out.image, banner.size, scores, round(total, 4), metadata, out.spec, banner.assets, banner.rank)

@@ -153,19 +153,40 @@ def manifest_rows(sku: str, folder: str, creative_set) -> list[dict[str, Any]]:
     return rows
 
 
-def write_manifest_csv(out: Path, rows: list[dict[str, Any]]) -> None:
+def _manifest_lines(rows: list[dict[str, Any]]) -> bytes:
+    return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rows).encode("utf-8")
+
+
+def manifest_csv(rows: list[dict[str, Any]]) -> bytes:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=MANIFEST_FIELDS, extrasaction="ignore")
     writer.writeheader()
     for r in rows:
         writer.writerow({k: json.dumps(r.get(k), ensure_ascii=False) if isinstance(r.get(k), (dict, list)) else r.get(k) for k in MANIFEST_FIELDS})
-    atomic_write_bytes(out / "manifest.csv", buf.getvalue().encode("utf-8"))
+    return buf.getvalue().encode("utf-8")
+
+
+def write_manifest_csv(out: Path, rows: list[dict[str, Any]]) -> None:
+    atomic_write_bytes(out / "manifest.csv", manifest_csv(rows))
+
+
+def product_files(sku: str, creative_set) -> dict[str, bytes]:
+    """What a batch run over a one-product catalog writes, by path inside --out: the SKU's
+    folder, the manifests, errors.jsonl and index.html (the studio's zip download)."""
+    folder = sku_folder(sku)
+    rows = [json.loads(line) for line in _manifest_lines(manifest_rows(sku, folder, creative_set)).splitlines()]  # as a rerun reads them
+    files = {f"{folder}/{name}": blob for name, blob in creative_set.files().items()}
+    return files | {"manifest.jsonl": _manifest_lines(rows), "manifest.csv": manifest_csv(rows), "errors.jsonl": b"", "index.html": index_html(rows, [])}
 
 
 # -- contact sheet --------------------------------------------------------------------
 
 
 def write_index(out: Path, rows: list[dict[str, Any]], errors: list[dict[str, Any]]) -> None:
+    atomic_write_bytes(out / "index.html", index_html(rows, errors))
+
+
+def index_html(rows: list[dict[str, Any]], errors: list[dict[str, Any]]) -> bytes:
     """index.html: every SKU's best banner per size, its copy and captions. All product text
     is HTML-escaped (catalog text is untrusted)."""
     e = lambda value: html.escape(str(value), quote=True)  # noqa: E731
@@ -196,7 +217,7 @@ def write_index(out: Path, rows: list[dict[str, Any]], errors: list[dict[str, An
     if errors:
         parts.append("<section><h2>Errors</h2><ul>" + "".join(f"<li class='err'>{e(x['sku'])} (line {e(x['line'])}): {e(x['error'])}</li>" for x in errors) + "</ul></section>")
     parts.append("</body></html>\n")
-    atomic_write_bytes(out / "index.html", "".join(parts).encode("utf-8"))
+    return "".join(parts).encode("utf-8")
 
 
 # -- the run --------------------------------------------------------------------------
@@ -244,7 +265,7 @@ def run_batch(
     todo, errors = plan_rows(catalog, images_dir, limit, only)
     manifest = out / "manifest.jsonl"
     rows, done = _read_manifest(manifest)
-    atomic_write_bytes(manifest, "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rows).encode("utf-8"))
+    atomic_write_bytes(manifest, _manifest_lines(rows))
     summary = BatchSummary(skipped=[r.sku for r in todo if r.sku in done])
     todo = [r for r in todo if r.sku not in done]
     for r in todo:  # half-done folders from a killed run start over

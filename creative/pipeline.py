@@ -14,7 +14,7 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 from PIL import Image
@@ -176,13 +176,13 @@ def _product_facts(product: Product) -> dict[str, Any]:
 # -- the pipeline ---------------------------------------------------------------------
 
 
-def banner_copy_from(result: TextResult | None):
+def banner_copy_from(variants: list[Candidate]):
     """The best banner-platform variant as the words on the banner, or None."""
     from creative.compose import BannerCopy
 
-    if result is None or not result.kept:
+    if not variants:
         return None
-    f = result.kept[0].fields
+    f = variants[0].fields
     return BannerCopy(headline=f.get("headline", ""), subline=f.get("subline", ""), cta=f.get("cta", ""))
 
 
@@ -200,23 +200,35 @@ def generate_many(
     seeds: list[int] | None = None,
     brand: "BrandKit | None" = None,
     rules: "Rules | None" = None,
+    progress: "Callable[[float, str], None] | None" = None,
 ) -> list[CreativeSet]:
     """The pipeline for several products. CLIP encodes all of them in one batched pass per
-    tower; the language model and the diffusion pipeline are loaded once and shared."""
+    tower; the language model and the diffusion pipeline are loaded once and shared.
+    `progress(fraction done, stage about to run)` is called before each stage."""
     seeds = seeds or [seed] * len(products)
+    report = progress or (lambda fraction, stage: None)
+    report(0.0, "analyzing")
     start = time.perf_counter()
     analyses = studio.analyze_many(products)
     per_product_encode = (time.perf_counter() - start) / max(1, len(products))
-    return [
-        _generate_one(studio, p, a, s, per_product_encode, sizes, platforms, n_captions, n_copies, n_visuals, style, brand, rules)
-        for p, a, s in zip(products, analyses, seeds)
-    ]
+    out = []
+    for i, (p, a, s) in enumerate(zip(products, analyses, seeds)):
+        # stages of one product, as shares of its time: encode is done, banners take longest
+        def stage_progress(share: float, stage: str, i=i) -> None:
+            report((i + share) / len(products), f"{p.title[:40]}: {stage}" if len(products) > 1 else stage)
+
+        out.append(_generate_one(studio, p, a, s, per_product_encode, sizes, platforms, n_captions, n_copies, n_visuals, style, brand, rules, stage_progress))
+    return out
 
 
-def _generate_one(studio, product, analysis: "Analysis", seed, encode_seconds, sizes, platforms, n_captions, n_copies, n_visuals, style, brand, rules) -> CreativeSet:
+STAGE_SHARES = {"captions": 0.05, "copy": 0.25, "banners": 0.6}  # where each stage starts, of a product's time
+
+
+def _generate_one(studio, product, analysis: "Analysis", seed, encode_seconds, sizes, platforms, n_captions, n_copies, n_visuals, style, brand, rules, progress) -> CreativeSet:
     timings = {"analyze": round(encode_seconds, 3)}
 
     def timed(stage: str, fn, *args, **kwargs):
+        progress(STAGE_SHARES[stage], f"{stage} ({kwargs['platform']})" if "platform" in kwargs else stage)
         t = time.perf_counter()
         result = fn(*args, **kwargs)
         timings[stage] = round(timings.get(stage, 0.0) + time.perf_counter() - t, 3)
@@ -228,7 +240,7 @@ def _generate_one(studio, product, analysis: "Analysis", seed, encode_seconds, s
     words = copy.get("banner") or timed("copy", studio.copy, product, platform="banner", n=1, seed=seed, analysis=analysis, rules=rules)
     caption = captions.kept[0].fields["caption"] if captions.kept else None
     banners = timed(
-        "banners", studio.banners, product, analysis=analysis, copy=banner_copy_from(words), sizes=sizes, n=n_visuals, style=style, seed=seed, brand=brand, caption=caption
+        "banners", studio.banners, product, analysis=analysis, copy=banner_copy_from(words.kept), sizes=sizes, n=n_visuals, style=style, seed=seed, brand=brand, caption=caption
     )
     fallbacks = list(dict.fromkeys(analysis.fallbacks + captions.notes + [n for r in copy.values() for n in r.notes] + [f for b in banners for f in b.metadata.get("fallbacks", [])]))
     return CreativeSet(

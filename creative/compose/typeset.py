@@ -291,6 +291,8 @@ def fit_block(block: TextBlock, brand: BrandKit | None, max_size: int | None = N
     typo = data.load("layouts")["typography"]
     region = block.region
     block.left_out = []
+    for layer in block.layers:  # a layer that is not placed this time shows nothing
+        layer.lines, layer.size, layer.ink, layer.changes = [], 0, None, []
     layers = [layer for layer in block.layers if layer.text.strip() and layer.role not in block.dropped]
     prepared = {}
     for layer in layers:

@@ -1,0 +1,139 @@
+"""The studio's working session without the UI: looks, edits re-rendered from layer specs and
+re-checked, regeneration that keeps what is locked, and the zip in the batch layout."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from creative.batch import BatchOptions, run_batch
+from creative.compose import BannerCopy
+from creative.product import Product
+from creative.workbench import Settings, Workbench
+
+REPO = Path(__file__).resolve().parent.parent
+SHOE = REPO / "samples" / "images" / "running_shoe_side.jpg"
+SIZES = ["1080x1080", "300x250"]
+pytestmark = pytest.mark.slow
+
+
+def pixels(banner) -> np.ndarray:
+    return np.asarray(banner.image)
+
+
+@pytest.fixture(scope="module")
+def product() -> Product:
+    return Product(images=[SHOE], title="Trailrunner 2", description="Breathable mesh upper.", sku="SHOE-1", platforms=["banner", "meta"], price=89, currency="EUR")
+
+
+@pytest.fixture
+def bench(tiny_studio, product) -> Workbench:
+    bench = Workbench(tiny_studio, product, Settings(sizes=SIZES, n_captions=2, n_copies=2, n_visuals=2))
+    stages = []
+    bench.generate(progress=lambda fraction, stage: stages.append((fraction, stage)))
+    assert [s for _, s in stages][:2] == ["analyzing", "captions"] and "banners" in [s for _, s in stages]
+    assert [f for f, _ in stages] == sorted(f for f, _ in stages)
+    return bench
+
+
+def test_looks_group_one_visual_in_every_size_best_first(bench):
+    looks = bench.looks()
+    assert len(looks) == 2
+    assert all([b.size for b in look.banners] == SIZES for look in looks)
+    assert looks[0].score >= looks[1].score
+    assert {look.key for look in looks} == {f"{b.metadata['seed']}-{b.metadata['proposal']}" for b in bench.result.banners}
+
+
+def test_an_edit_re_renders_every_size_of_one_look_without_diffusion_and_re_checks_it(bench, monkeypatch):
+    import creative.generate.visuals as visuals
+
+    monkeypatch.setattr(visuals, "propose_visuals", lambda *a, **k: pytest.fail("an edit must not make visuals"))
+    first, second = bench.looks()
+    before = {b.size: pixels(b) for b in first.banners}
+    other = {b.size: pixels(b) for b in second.banners}
+    check = bench.edit(first.key, BannerCopy("Guaranteed best shoe ever made for every single trail, every road and every race in any weather all year round", "Light.", "Buy"))
+    edited = bench.look(first.key)
+    for b in edited.banners:
+        assert not np.array_equal(pixels(b), before[b.size]), b.size
+        assert b.metadata["copy"]["headline"].startswith("Guaranteed") and b.metadata["copy_source"] == "edited"
+        assert b.assets["product"] is first.banner(b.size).assets["product"]  # same product pixels, same visual
+    for b in bench.look(second.key).banners:  # the other look is untouched
+        assert np.array_equal(pixels(b), other[b.size])
+    assert check.over == {"headline": check.lengths["headline"] - 30}  # banner headline limit: 30
+    assert {v.rule for v in check.violations} >= {"guarantees"} or {v.rule for v in check.violations} >= {"superlatives"}
+    assert not check.ok
+    assert check.layout["300x250"] == ["subline: left out: no room at a readable size"]
+    assert bench.look(first.key).banner("300x250").metadata["text"]["subline"]["lines"] == []
+    assert bench.words.headline.startswith("Guaranteed")  # new looks get the edited words
+
+    fine = bench.edit(first.key, BannerCopy("Trailrunner 2", "Breathable mesh", "Shop now"), text_colour="#ffffff", button_colour="#aa0000")
+    assert fine.ok
+    cta = bench.look(first.key).banners[0].spec.layer("cta")
+    assert cta.button["requested"] == "#aa0000"
+    with pytest.raises(ValueError, match="headline"):
+        bench.edit(first.key, BannerCopy("  ", "x", "y"))
+
+
+def test_regenerating_visuals_keeps_locked_looks_and_replaces_the_rest(bench):
+    first, second = bench.looks()
+    bench.lock_look(second.key)
+    kept = {b.size: pixels(b) for b in second.banners}
+    bench.regenerate_visuals()
+    looks = bench.looks()
+    assert looks[0].key == second.key and looks[0].locked
+    assert {b.size: pixels(b).tobytes() for b in looks[0].banners} == {s: p.tobytes() for s, p in kept.items()}
+    assert first.key not in {look.key for look in looks} and len(looks) == 2
+    for size in SIZES:
+        assert sorted(b.rank for b in bench.result.banners if b.size == size) == [1, 2]
+    bench.lock_look(looks[1].key)
+    with pytest.raises(ValueError, match="locked"):
+        bench.regenerate_visuals()
+
+
+def test_regenerating_copy_keeps_locked_variants_and_re_words_unlocked_looks(bench):
+    result = bench.result
+    meta_before = [c.text for c in result.copy["meta"]]
+    bench.lock_copy("meta", 1)
+    first, second = bench.looks()
+    bench.edit(second.key, BannerCopy("My own words", "", "Shop now"))
+    seed = bench.copy_seed
+    bench.regenerate_copy()
+    assert bench.copy_seed != seed
+    assert result.copy["meta"][0].text == meta_before[1]  # the locked variant stays, on top
+    assert len(result.copy["meta"]) <= 2
+    assert bench.look(second.key).words.headline == "My own words"  # an edited look keeps its words
+    assert bench.look(first.key).words == BannerCopy(**{k: result.copy["banner"][0].fields[k] for k in ("headline", "subline", "cta")})
+    with pytest.raises(ValueError):
+        bench.lock_copy("meta", 9)
+
+
+def test_the_zip_has_the_batch_layout_for_one_product(bench, tiny_studio, product, tmp_path):
+    catalog = tmp_path / "catalog.jsonl"
+    row = {"sku": product.sku, "title": product.title, "description": product.description, "images": str(SHOE), "platforms": "banner|meta", "price": 89, "currency": "EUR"}
+    catalog.write_text(json.dumps(row) + "\n")
+    options = BatchOptions(profile="tiny", sizes=SIZES, n_captions=2, n_copies=2, n_visuals=2)
+    summary = run_batch(catalog, tmp_path / "out", options=options, progress=False)
+    assert summary.ok, summary.failed
+    batch = {str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").rglob("*") if p.is_file()}
+    with zipfile.ZipFile(io.BytesIO(bench.zip())) as z:
+        names = set(z.namelist())
+        assert names == batch
+        # the same seed per SKU: the studio's first run is the batch run
+        for name in names:
+            if name.startswith("SHOE-1/banners/") and name.endswith(".png"):
+                assert z.read(name) == (tmp_path / "out" / name).read_bytes(), name
+        creative = json.loads(z.read("SHOE-1/creative.json"))
+        assert creative["product"]["title"] == "Trailrunner 2"
+
+
+def test_nothing_to_edit_before_generating(tiny_studio, product):
+    bench = Workbench(tiny_studio, product)
+    with pytest.raises(ValueError, match="Generate"):
+        bench.looks()
+    with pytest.raises(ValueError, match="Generate"):
+        bench.zip()
