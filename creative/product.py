@@ -11,7 +11,7 @@ import os
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -45,6 +45,19 @@ def describe_error(e: Exception) -> str:
     if isinstance(e, ValidationError):
         return "; ".join(f"{'.'.join(map(str, err['loc'])) or 'product'}: {err['msg']}" for err in e.errors())
     return str(e)
+
+
+def parse_attributes(pairs: Iterable[str]) -> dict[str, str]:
+    """`key=value` pairs (the CLI's --attr, the studio's lines) as a dict; blank lines skipped."""
+    out = {}
+    for pair in pairs:
+        if not pair.strip():
+            continue
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ValueError(f"attributes are key=value, got {pair.strip()!r}")
+        out[key.strip()] = value.strip()
+    return out
 
 
 ImageInput = Any  # str | os.PathLike | bytes | PIL.Image.Image (checked in the validator)

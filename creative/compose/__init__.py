@@ -15,7 +15,7 @@ import re
 from creative import data
 from creative.compose.layout import BannerSize, all_sizes, banner_size, plan, template_for
 from creative.compose.render import Rendered, placed_product, render, render_banner
-from creative.compose.spec import BannerCopy, Box, BrandKit, LayerSpec, TextBlock, TextLayer, load_brand_kit
+from creative.compose.spec import BannerCopy, Box, BrandKit, LayerSpec, TextBlock, TextLayer, load_brand_kit, save_brand_kit
 from creative.compose.typeset import FontNotFoundError
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "plan",
     "render",
     "render_banner",
+    "save_brand_kit",
     "template_for",
 ]
 

@@ -83,6 +83,34 @@ def load_brand_kit(path: str | Path) -> BrandKit:
         raise ValueError(f"brand kit {path}: {e}") from e
 
 
+def save_brand_kit(kit: BrandKit, folder: str | Path) -> Path:
+    """Write a kit as `folder/brand.toml`, its logo and fonts copied beside it (what
+    `load_brand_kit` reads back). Returns the TOML's path."""
+    import json
+    import shutil
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def keep(src: str | None, name: str) -> str | None:
+        if not src:
+            return None
+        target = folder / (name + Path(src).suffix.lower())
+        if Path(src).resolve() != target.resolve():
+            shutil.copyfile(src, target)
+        return target.name
+
+    q = lambda value: json.dumps(value, ensure_ascii=False)  # noqa: E731 - a JSON string is a valid TOML basic string
+    logo = keep(kit.logo, "logo")
+    fonts = {role: keep(getattr(kit, f"font_{role}"), f"font-{role}") for role in ("headline", "body", "cjk")}
+    lines = [f"name = {q(kit.name)}"] + ([f"logo = {q(logo)}"] if logo else [])
+    lines += ["", "[colours]", f"primary = {q(kit.primary)}", f"secondary = {q(kit.secondary)}", f"text = {q(kit.text)}", "", "[fonts]"]
+    lines += [f"{role} = {q(name)}" for role, name in fonts.items() if name]
+    path = folder / "brand.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 @dataclass
 class Box:
     x: int
