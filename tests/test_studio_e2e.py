@@ -167,6 +167,16 @@ def test_generate_edit_and_download_in_a_browser(page, tmp_path):
     page.get_by_text("headline: 20/30 characters").first.wait_for()
     shot(page, "2-edited")
 
+    # lock the edited look, ask for new visuals: it stays, the other two are replaced
+    others = [page.locator("#looks img").nth(i).get_attribute("src") for i in (1, 2)]
+    page.locator("#lock-look input").check()
+    page.get_by_text(re.compile(r"#1 · score \d\.\d+ · locked · edited")).first.wait_for()
+    page.click("#regen-visuals")
+    wait_for_new_src(page, "#looks img >> nth=1", others[0])
+    page.get_by_text(re.compile(r"#1 · score \d\.\d+ · locked · edited")).first.wait_for()
+    assert not {page.locator("#looks img").nth(i).get_attribute("src") for i in (1, 2)} & set(others)
+    shot(page, "3-new-visuals")
+
     # the zip: the batch layout for one product, with the edit in it
     page.wait_for_function("!document.querySelector('#download').disabled")
     with page.expect_download() as download:
@@ -179,10 +189,11 @@ def test_generate_edit_and_download_in_a_browser(page, tmp_path):
         assert {"manifest.jsonl", "manifest.csv", "index.html", "errors.jsonl", "SHOE-001/creative.json", "SHOE-001/copy.json", "SHOE-001/captions.json"} <= names
         banners = sorted(n for n in names if re.fullmatch(r"SHOE-001/banners/\d+x\d+-\d\.png", n))
         assert len(banners) == 4 * 3
-        edited = [json.loads(z.read(n[:-4] + ".json")) for n in banners]
-        edited = [b for b in edited if b["metadata"]["copy"]["headline"] == "Edited in the studio"]
+        sidecars = [json.loads(z.read(n[:-4] + ".json")) for n in banners]
+        edited = [b for b in sidecars if b["metadata"]["copy_source"] == "edited"]
         assert sorted(b["size"] for b in edited) == ["1080x1080", "1080x1920", "1200x628", "300x250"]
-        assert all(b["metadata"]["copy_source"] == "edited" for b in edited)
+        # the new visuals came after the edit, so they carry the edited words too
+        assert all(b["metadata"]["copy"]["headline"] == "Edited in the studio" for b in sidecars)
         rows = [json.loads(line) for line in z.read("manifest.jsonl").decode().splitlines()]
         assert rows[-1]["kind"] == "sku" and rows[-1]["sku"] == "SHOE-001"
         from PIL import Image
