@@ -104,13 +104,16 @@ def make_product(photos, title, description, attributes, brand, price, currency,
 
 
 def parse_price(text: str | None) -> float | None:
-    text = (text or "").strip().replace(",", "")
-    if not text:
+    """'89.95', '1,299.00' and the decimal comma of '89,95' (most of Europe) all work."""
+    raw = (text or "").strip()
+    if not raw:
         return None
+    number = raw.replace(" ", "")
+    number = number.replace(",", ".") if re.fullmatch(r"\d+,\d{1,2}", number) else number.replace(",", "")
     try:
-        return float(text)
+        return float(number)
     except ValueError:
-        raise ValueError(f"price: {text!r} is not a number (write it like 89.95)") from None
+        raise ValueError(f"price: {raw!r} is not a number (write it like 89.95)") from None
 
 
 def make_brand_kit(name, logo, primary, secondary, text, font) -> BrandKit | None:
@@ -435,16 +438,16 @@ def build_app(studio: Studio) -> gr.Blocks:
         lock.input(on_lock, [bench_state, selected, lock], state_outputs)
 
         @friendly
-        def on_lock_copy(bench, labels):
+        def on_lock_copy(bench, key, labels):
             if bench is None:
-                return bench
+                return [bench, key, None, *([gr.update()] * len(views))]
             chosen = set(labels or [])
             for platform, variants in bench.result.copy.items():
                 for i, c in enumerate(variants, 1):
                     bench.lock_copy(platform, i - 1, f"{platform} #{i}: {c.text[:60]}" in chosen)
-            return bench
+            return outputs(bench, key, None)
 
-        locked_copy.input(on_lock_copy, [bench_state, locked_copy], bench_state)
+        locked_copy.input(on_lock_copy, [bench_state, selected, locked_copy], state_outputs)
 
         @friendly
         def on_regen_copy(bench, key, progress=gr.Progress()):

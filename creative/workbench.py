@@ -15,7 +15,9 @@ seed and keeps what is locked.
 
 from __future__ import annotations
 
+import functools
 import io
+import threading
 import zipfile
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
@@ -100,6 +102,17 @@ def check_words(words: BannerCopy, language: str, rules: Rules) -> TextCheck:
     return TextCheck(lengths, dict(spec.fields), check_fields(fields, rules, language))
 
 
+def _serialised(method):
+    """One change at a time per workbench (a double click in the UI sends two)."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 class Workbench:
     def __init__(self, studio: "Studio", product: Product, settings: Settings | None = None, *, brand: BrandKit | None = None, rules: Rules | None = None):
         self.studio = studio
@@ -117,9 +130,11 @@ class Workbench:
         self.locked_copy: set[tuple[str, str]] = set()  # (platform, variant text)
         self.words: BannerCopy | None = None  # the words new looks get (the LM's, or the last edit)
         self._analysis: "Analysis | None" = None
+        self._lock = threading.RLock()
 
     # -- generate ------------------------------------------------------------------
 
+    @_serialised
     def generate(self, progress: Progress | None = None) -> CreativeSet:
         s = self.settings
         self.result = self.studio.generate(
@@ -172,12 +187,14 @@ class Workbench:
             raise ValueError(f"no look {key!r} (regenerated since?)")
         return found
 
+    @_serialised
     def lock_look(self, key: str, locked: bool = True) -> None:
         self.look(key)
         (self.locked_looks.add if locked else self.locked_looks.discard)(key)
 
     # -- edit ----------------------------------------------------------------------
 
+    @_serialised
     def edit(self, key: str, words: BannerCopy | None = None, *, text_colour: str | None = None, button_colour: str | None = None) -> TextCheck:
         """New words or colours on one look, in every size: re-rendered from the layer specs, no
         diffusion. The words are kept even when the check finds a problem (the marketer
@@ -212,6 +229,7 @@ class Workbench:
 
     # -- regenerate ----------------------------------------------------------------
 
+    @_serialised
     def lock_copy(self, platform: str, index: int, locked: bool = True) -> None:
         variants = self._require().copy.get(platform, [])
         if not 0 <= index < len(variants):
@@ -219,6 +237,7 @@ class Workbench:
         item = (platform, variants[index].text)
         (self.locked_copy.add if locked else self.locked_copy.discard)(item)
 
+    @_serialised
     def regenerate_copy(self, progress: Progress | None = None) -> None:
         """New ad copy for every platform with a new seed; locked variants stay on top. Looks
         that are neither locked nor edited get the new banner words (re-rendered, no diffusion)."""
@@ -250,6 +269,7 @@ class Workbench:
         ]
         _rerank(result)
 
+    @_serialised
     def regenerate_visuals(self, progress: Progress | None = None) -> None:
         """New visual proposals with a new seed, replacing every look that is not locked."""
         result = self._require()
@@ -278,6 +298,7 @@ class Workbench:
 
     # -- export --------------------------------------------------------------------
 
+    @_serialised
     def files(self) -> dict[str, bytes]:
         """What `creative batch` writes for a one-product catalog, by path."""
         return product_files(self.sku, self._require())

@@ -41,6 +41,7 @@ def test_the_product_form_becomes_a_product_or_a_clear_error():
     assert product.attributes == {"colour": "navy", "weight": "265 g"}
     assert product.price == 89.95 and product.currency == "EUR"
     assert app.make_product(**form(price="")).price is None
+    assert [app.parse_price(p) for p in ("89,95", "1,299.00", "1,299", " 12 ")] == [89.95, 1299.0, 1299.0, 12.0]
     for changes, message in (
         ({"photos": []}, "at least one product photo"),
         ({"title": "   "}, "title"),
