@@ -36,7 +36,11 @@ QUEUE_SIZE = 16  # waiting jobs before new ones are turned away
 DEFAULT_SIZES = ["1080x1080", "1200x628", "1080x1920", "300x250"]  # feed, link, story, medium rectangle
 DEFAULT_PLATFORMS = ["banner", "meta"]
 FONT_TYPES = [".ttf", ".otf", ".ttc"]
-CSS = "#looks .caption-label, #sizes .caption-label {font-size: 0.8rem} .notice {border-left: 4px solid #d97706; padding-left: 8px}"
+# gallery captions at the top of each thumbnail: at the bottom they hide the banner's button
+CSS = """
+#looks .caption-label, #sizes-gallery .caption-label {top: 4px; bottom: auto; right: 4px; font-size: 0.8rem}
+.notice {border-left: 4px solid #d97706; padding-left: 8px}
+"""
 
 
 # -- errors ----------------------------------------------------------------------------
@@ -237,7 +241,7 @@ def looks_gallery(bench: Workbench) -> list[tuple[Any, str]]:
 def sizes_gallery(look: Look | None) -> list[tuple[Any, str]]:
     if look is None:
         return []
-    return [(b.image, f"{b.size} · rank {b.rank} · score {b.score:.3f}") for b in look.banners]
+    return [(b.image, f"{b.size} · #{b.rank} · {b.score:.3f}") for b in look.banners]
 
 
 def check_text(check: TextCheck | None) -> str:
@@ -317,8 +321,9 @@ def build_app(studio: Studio) -> gr.Blocks:
                 notice = gr.Markdown(elem_classes=["notice"], elem_id="notice")
                 with gr.Tabs():
                     with gr.Tab("Banners", id="banners"):
-                        looks = gr.Gallery(label="Looks, best first (one visual in every size)", columns=3, height=300, elem_id="looks", format="png", allow_preview=False)
-                        sized = gr.Gallery(label="The chosen look in every size", columns=4, height=300, elem_id="sizes-gallery", format="png")
+                        gr.Markdown("**Looks**, best first: one visual proposal each, in every size. Click one to see its sizes and edit it.")
+                        looks = gr.Gallery(show_label=False, columns=3, height=300, elem_id="looks", format="png", allow_preview=False)
+                        sized = gr.Gallery(show_label=False, columns=4, height=300, object_fit="contain", elem_id="sizes-gallery", format="png")
                         with gr.Row():
                             headline = gr.Textbox(label="Headline", elem_id="edit-headline")
                             subline = gr.Textbox(label="Subline", elem_id="edit-subline")

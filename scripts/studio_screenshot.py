@@ -77,7 +77,8 @@ def main() -> None:
             page.wait_for_timeout(1500)
             print(f"generated in {time.monotonic() - started:.0f} s")
             Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=args.out, clip={"x": 0, "y": 0, "width": 1400, "height": 1250})
+            page.evaluate("window.scrollTo(0, 0)")
+            page.screenshot(path=args.out, full_page=True, clip={"x": 0, "y": 0, "width": 1400, "height": 1250})
             print(f"wrote {args.out}")
             browser.close()
     finally:
