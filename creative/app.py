@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import tempfile
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Callable
 
@@ -230,18 +231,36 @@ def copy_choices(bench: Workbench) -> tuple[list[str], list[str]]:
     return choices, locked
 
 
+PREVIEW_SIDE = 720  # the galleries show banners at most this big; the zip has them full size
+_previews: "OrderedDict[int, tuple[Any, Any]]" = OrderedDict()  # id(banner image) -> (image, preview)
+
+
+def preview(image):
+    """A screen-sized copy of a banner, made once per image: the gallery encodes what it is
+    given on every refresh, and full-size banners made each edit seconds slower."""
+    hit = _previews.get(id(image))
+    if hit is None or hit[0] is not image:
+        small = image.copy()
+        small.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE))
+        hit = _previews[id(image)] = (image, small)  # the image is kept: its id stays its own
+        while len(_previews) > 512:
+            _previews.popitem(last=False)
+    _previews.move_to_end(id(image))
+    return hit[1]
+
+
 def looks_gallery(bench: Workbench) -> list[tuple[Any, str]]:
     items = []
     for i, look in enumerate(bench.looks(), 1):
         flags = "".join([" · locked" if look.locked else "", " · edited" if look.edited else ""])
-        items.append((look.banners[0].image, f"#{i} · score {look.score:.3f}{flags}"))
+        items.append((preview(look.banners[0].image), f"#{i} · score {look.score:.3f}{flags}"))
     return items
 
 
 def sizes_gallery(look: Look | None) -> list[tuple[Any, str]]:
     if look is None:
         return []
-    return [(b.image, f"{b.size} · #{b.rank} · {b.score:.3f}") for b in look.banners]
+    return [(preview(b.image), f"{b.size} · #{b.rank} · {b.score:.3f}") for b in look.banners]
 
 
 def check_text(check: TextCheck | None) -> str:

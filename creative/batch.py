@@ -170,12 +170,12 @@ def write_manifest_csv(out: Path, rows: list[dict[str, Any]]) -> None:
     atomic_write_bytes(out / "manifest.csv", manifest_csv(rows))
 
 
-def product_files(sku: str, creative_set) -> dict[str, bytes]:
+def product_files(sku: str, creative_set, png=None) -> dict[str, bytes]:
     """What a batch run over a one-product catalog writes, by path inside --out: the SKU's
     folder, the manifests, errors.jsonl and index.html (the studio's zip download)."""
     folder = sku_folder(sku)
     rows = [json.loads(line) for line in _manifest_lines(manifest_rows(sku, folder, creative_set)).splitlines()]  # as a rerun reads them
-    files = {f"{folder}/{name}": blob for name, blob in creative_set.files().items()}
+    files = {f"{folder}/{name}": blob for name, blob in creative_set.files(png).items()}
     return files | {"manifest.jsonl": _manifest_lines(rows), "manifest.csv": manifest_csv(rows), "errors.jsonl": b"", "index.html": index_html(rows, [])}
 
 

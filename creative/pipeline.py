@@ -56,9 +56,11 @@ class CreativeSet:
     def banner_filename(self, banner: "Banner") -> str:
         return f"banners/{banner.size}-{banner.rank}.png"
 
-    def files(self) -> dict[str, bytes]:
+    def files(self, png: "Callable[[Image.Image], bytes] | None" = None) -> dict[str, bytes]:
         """Every file of the saved set, by relative path (what `save` writes, and what the batch
-        writer and the studio's zip download reuse)."""
+        writer and the studio's zip download reuse). `png` encodes an image (the studio passes
+        one that remembers what it encoded, so an edit re-encodes only what changed)."""
+        _png = png or png_bytes
         out: dict[str, bytes] = {}
         for b in self.banners:
             name = self.banner_filename(b)
@@ -151,7 +153,7 @@ class CreativeSet:
         )
 
 
-def _png(image: Image.Image) -> bytes:
+def png_bytes(image: Image.Image) -> bytes:
     buf = io.BytesIO()
     image.save(buf, format="PNG", optimize=False, compress_level=6)
     return buf.getvalue()

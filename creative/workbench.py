@@ -23,12 +23,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
 import numpy as np
+from PIL import Image
 
 from creative.batch import product_files, sku_seed
 from creative.compose import BannerCopy, BrandKit, default_copy
 from creative.generate.compliance import Rules, Violation, check_fields, load_rules
 from creative.generate.limits import platform_spec, text_length
-from creative.pipeline import CreativeSet, banner_copy_from
+from creative.pipeline import CreativeSet, banner_copy_from, png_bytes
 from creative.product import Product
 
 if TYPE_CHECKING:
@@ -131,6 +132,7 @@ class Workbench:
         self.words: BannerCopy | None = None  # the words new looks get (the LM's, or the last edit)
         self._analysis: "Analysis | None" = None
         self._lock = threading.RLock()
+        self._encoded: dict[int, tuple[Image.Image, bytes]] = {}  # id(image) -> (image, its PNG)
 
     # -- generate ------------------------------------------------------------------
 
@@ -300,14 +302,26 @@ class Workbench:
 
     @_serialised
     def files(self) -> dict[str, bytes]:
-        """What `creative batch` writes for a one-product catalog, by path."""
-        return product_files(self.sku, self._require())
+        """What `creative batch` writes for a one-product catalog, by path. Images that were
+        encoded for an earlier call are not encoded again (the UI rebuilds the zip after every
+        edit, and an edit changes one look)."""
+        used: dict[int, tuple[Image.Image, bytes]] = {}
+
+        def png(image: Image.Image) -> bytes:
+            if id(image) not in used:
+                used[id(image)] = self._encoded.get(id(image)) or (image, png_bytes(image))  # the image is kept: its id stays its own
+            return used[id(image)][1]
+
+        files = product_files(self.sku, self._require(), png)
+        self._encoded = used
+        return files
 
     def zip(self) -> bytes:
         buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        with zipfile.ZipFile(buf, "w") as z:
             for name, blob in sorted(self.files().items()):
-                z.writestr(name, blob)
+                packed = name.endswith((".png", ".npz"))  # already compressed: deflating them again costs time for nothing
+                z.writestr(name, blob, zipfile.ZIP_STORED if packed else zipfile.ZIP_DEFLATED)
         return buf.getvalue()
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from creative.batch import BatchOptions, run_batch
 from creative.compose import BannerCopy
+from creative.pipeline import png_bytes
 from creative.product import Product
 from creative.workbench import Settings, Workbench
 
@@ -129,6 +130,13 @@ def test_the_zip_has_the_batch_layout_for_one_product(bench, tiny_studio, produc
                 assert z.read(name) == (tmp_path / "out" / name).read_bytes(), name
         creative = json.loads(z.read("SHOE-1/creative.json"))
         assert creative["product"]["title"] == "Trailrunner 2"
+
+    # an edit after a download: the next zip has the new pixels, not ones remembered from before
+    look = bench.looks()[0]
+    bench.edit(look.key, BannerCopy("Fresh words", "", "Shop now"))
+    with zipfile.ZipFile(io.BytesIO(bench.zip())) as z:
+        for b in bench.result.banners:
+            assert z.read(f"SHOE-1/{bench.result.banner_filename(b)}") == png_bytes(b.image)
 
 
 def test_nothing_to_edit_before_generating(tiny_studio, product):
