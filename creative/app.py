@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import tempfile
+import threading
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Callable
@@ -233,20 +234,22 @@ def copy_choices(bench: Workbench) -> tuple[list[str], list[str]]:
 
 PREVIEW_SIDE = 720  # the galleries show banners at most this big; the zip has them full size
 _previews: "OrderedDict[int, tuple[Any, Any]]" = OrderedDict()  # id(banner image) -> (image, preview)
+_previews_lock = threading.Lock()
 
 
 def preview(image):
     """A screen-sized copy of a banner, made once per image: the gallery encodes what it is
     given on every refresh, and full-size banners made each edit seconds slower."""
-    hit = _previews.get(id(image))
-    if hit is None or hit[0] is not image:
-        small = image.copy()
-        small.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE))
-        hit = _previews[id(image)] = (image, small)  # the image is kept: its id stays its own
-        while len(_previews) > 512:
-            _previews.popitem(last=False)
-    _previews.move_to_end(id(image))
-    return hit[1]
+    with _previews_lock:  # handlers of several sessions run at once
+        hit = _previews.get(id(image))
+        if hit is None or hit[0] is not image:
+            small = image.copy()
+            small.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE))
+            hit = _previews[id(image)] = (image, small)  # the image is kept: its id stays its own
+            while len(_previews) > 512:
+                _previews.popitem(last=False)
+        _previews.move_to_end(id(image))
+        return hit[1]
 
 
 def looks_gallery(bench: Workbench) -> list[tuple[Any, str]]:
