@@ -7,10 +7,12 @@ an upload size limit, non-images refused, and one model-heavy job at a time (the
 
 from __future__ import annotations
 
+import atexit
 import functools
 import logging
 import os
 import re
+import shutil
 import tempfile
 import threading
 from collections import OrderedDict
@@ -35,6 +37,7 @@ log = logging.getLogger("creative.studio")
 
 UPLOAD_LIMIT = "25mb"  # per file; a product photo is rarely over 10 MB
 QUEUE_SIZE = 16  # waiting jobs before new ones are turned away
+SESSION_HOURS = 12
 DEFAULT_SIZES = ["1080x1080", "1200x628", "1080x1920", "300x250"]  # feed, link, story, medium rectangle
 DEFAULT_PLATFORMS = ["banner", "meta"]
 FONT_TYPES = [".ttf", ".otf", ".ttc"]
@@ -276,9 +279,13 @@ def check_text(check: TextCheck | None) -> str:
     return head + "\n" + "\n".join(lines)
 
 
-def write_zip(bench: Workbench) -> str:
+def bench_folder(bench: Workbench) -> str:
+    return f"session-{id(bench)}"
+
+
+def write_zip(bench: Workbench, root: Path) -> str:
     """The zip on disk for the download button (rewritten after every change)."""
-    folder = Path(tempfile.gettempdir()) / "creative-studio" / f"{os.getpid()}-{id(bench)}"
+    folder = root / bench_folder(bench)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{re.sub(r'[^A-Za-z0-9._-]+', '_', bench.sku)}-creative.zip"
     path.write_bytes(bench.zip())
@@ -293,8 +300,12 @@ def build_app(studio: Studio) -> gr.Blocks:
     sizes = list(all_sizes())
     styles = list(data.load("styles")["styles"])
 
-    with gr.Blocks(title="creative studio", analytics_enabled=False) as app:
-        bench_state = gr.State(None)  # this session's Workbench
+    zips = Path(tempfile.mkdtemp(prefix="creative-studio-"))  # downloads; gone when the studio stops
+    atexit.register(shutil.rmtree, zips, ignore_errors=True)
+    # uploads and gallery files in Gradio's cache are deleted after a day (checked hourly)
+    with gr.Blocks(title="creative studio", analytics_enabled=False, delete_cache=(3600, 86400)) as app:
+        # a session's work (images included) is freed 12 hours after its last change
+        bench_state = gr.State(None, time_to_live=SESSION_HOURS * 3600, delete_callback=lambda bench: shutil.rmtree(zips / bench_folder(bench), ignore_errors=True) if bench else None)
         selected = gr.State(None)  # key of the look being edited
         check_state = gr.State(None)
 
@@ -395,7 +406,7 @@ def build_app(studio: Studio) -> gr.Blocks:
                     alignment_text(bench),
                     tags_table(bench),
                     roles_table(bench.studio),
-                    gr.update(value=write_zip(bench), interactive=True),
+                    gr.update(value=write_zip(bench, zips), interactive=True),
                 ],
                 look.key if look else None,
             )
