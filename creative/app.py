@@ -27,6 +27,7 @@ from pydantic import ValidationError  # noqa: E402
 from creative import data  # noqa: E402
 from creative.compose import BannerCopy, BrandKit, FontNotFoundError, all_sizes, load_brand_kit, save_brand_kit  # noqa: E402
 from creative.generate.limits import platform_names, platform_spec, text_length  # noqa: E402
+from creative.generate.text import CTA_LIMIT  # noqa: E402
 from creative.images import ImageError, load_image  # noqa: E402
 from creative.paths import creative_home  # noqa: E402
 from creative.product import Product, describe_error, parse_attributes  # noqa: E402
@@ -206,20 +207,25 @@ def _why(candidate) -> str:
     return "; ".join(f"{v.get('rule')}: {v.get('detail') or v.get('term')}" for v in candidate.violations)
 
 
-def copy_table(bench: Workbench) -> list[list[Any]]:
+COPY_HEADERS = ["#", "field", "text", "chars/limit", "score", "notes", "locked"]
+COPY_WIDTHS = ["4%", "11%", "40%", "9%", "7%", "22%", "7%"]
+
+
+def copy_table(bench: Workbench, platform: str) -> list[list[Any]]:
+    """One platform's variants, a row per field, then the dropped ones with the reason."""
     rows: list[list[Any]] = []
-    if bench.result is None:
+    if bench.result is None or platform not in bench.result.copy:
         return rows
-    for platform, variants in bench.result.copy.items():
-        spec = platform_spec(platform)
-        for i, c in enumerate(variants, 1):
-            locked = "locked" if (platform, c.text) in bench.locked_copy else ""
-            for j, (field, text) in enumerate(c.fields.items()):
-                n, limit = text_length(text, spec.counting), spec.fields.get(field)
-                notes = "; ".join(c.repairs) if j == 0 else ""
-                rows.append([platform, i, field, text, f"{n}/{limit}", round(c.score, 3) if j == 0 else "", notes, locked if j == 0 else ""])
-        for c in bench.result.dropped.get(platform, []):
-            rows.append([platform, "dropped", ", ".join(c.fields), c.text, "", "", _why(c), ""])
+    spec = platform_spec(platform)
+    for i, c in enumerate(bench.result.copy[platform], 1):
+        locked = "locked" if (platform, c.text) in bench.locked_copy else ""
+        for j, (field, text) in enumerate(c.fields.items()):
+            first = j == 0  # the variant's score, lock and general repairs go on its first row
+            n = text_length(text, spec.counting)
+            notes = [r.removeprefix(f"{field}: ") for r in c.repairs if r.startswith(f"{field}: ") or (first and not r.split(":")[0] in c.fields)]
+            rows.append([i, field, text, f"{n}/{spec.fields.get(field, CTA_LIMIT)}", round(c.score, 3) if first else "", "; ".join(notes), locked if first else ""])
+    for c in bench.result.dropped.get(platform, []):
+        rows.append(["dropped", ", ".join(c.fields), c.text, "", "", _why(c), ""])
     return rows
 
 
@@ -371,7 +377,10 @@ def build_app(studio: Studio) -> gr.Blocks:
                             regen_visuals = gr.Button("New visuals (keeps locked looks)", elem_id="regen-visuals")
                         checked = gr.Markdown(elem_id="check")
                     with gr.Tab("Ad copy", id="copy"):
-                        copy_rows = gr.Dataframe(headers=["platform", "#", "field", "text", "chars/limit", "score", "notes", "locked"], interactive=False, wrap=True, elem_id="copy-table")
+                        copy_tables = {
+                            p: gr.Dataframe(headers=COPY_HEADERS, label=f"{platform_spec(p).label} ({p})", interactive=False, wrap=True, visible=False, elem_id=f"copy-{p}", column_widths=COPY_WIDTHS)
+                            for p in platform_names()
+                        }
                         locked_copy = gr.CheckboxGroup([], label="Lock the variants you like", elem_id="lock-copy")
                         regen_copy = gr.Button("New copy (keeps locked variants)", elem_id="regen-copy")
                     with gr.Tab("Captions", id="captions"):
@@ -383,7 +392,7 @@ def build_app(studio: Studio) -> gr.Blocks:
                 download = gr.DownloadButton("Download everything (zip)", interactive=False, elem_id="download")
 
         # -- what every change refreshes ---------------------------------------------
-        views = [notice, looks, sized, headline, subline, cta, lock, checked, copy_rows, locked_copy, caption_rows, alignment, tag_rows, role_rows, download]
+        views = [notice, looks, sized, headline, subline, cta, lock, checked, *copy_tables.values(), locked_copy, caption_rows, alignment, tag_rows, role_rows, download]
 
         def refresh(bench: Workbench, key: str | None, check: TextCheck | None):
             all_looks = bench.looks()
@@ -400,7 +409,7 @@ def build_app(studio: Studio) -> gr.Blocks:
                     words.cta,
                     bool(look and look.locked),
                     check_text(check),
-                    copy_table(bench),
+                    *(gr.update(value=copy_table(bench, p), visible=p in bench.result.copy) for p in copy_tables),
                     gr.update(choices=choices, value=locked),
                     captions_table(bench),
                     alignment_text(bench),

@@ -116,3 +116,20 @@ def test_studio_help_does_not_import_gradio_or_torch():
     code = "import sys; from creative.cli import main\ntry: main(['studio', '--help'])\nexcept SystemExit: pass\nprint(sorted(m for m in ('gradio', 'torch') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().endswith("[]")
+
+
+def test_the_copy_table_counts_each_field_against_its_limit_and_says_what_was_repaired():
+    from types import SimpleNamespace
+
+    from creative.generate.text import Candidate
+
+    kept = Candidate({"primary_text": "Light and fast.", "headline": "Trail shoe", "description": "Grippy", "cta": "Shop now"}, "lm", repairs=["headline: shortened to a clean end within the 40-character limit"])
+    dropped = Candidate({"headline": "The best shoe"}, "lm", violations=[{"rule": "superlatives", "term": "best", "field": "headline", "detail": '"best"'}])
+    bench = SimpleNamespace(result=SimpleNamespace(copy={"meta": [kept]}, dropped={"meta": [dropped]}), locked_copy={("meta", kept.text)})
+    rows = app.copy_table(bench, "meta")
+    assert [r[1] for r in rows[:4]] == ["primary_text", "headline", "description", "cta"]
+    assert [r[3] for r in rows[:4]] == ["15/125", "10/40", "6/30", "8/25"]  # Meta has no CTA field: the button-label limit
+    assert rows[0][5] == "" and rows[1][5] == "shortened to a clean end within the 40-character limit"
+    assert rows[0][6] == "locked"
+    assert rows[4][0] == "dropped" and rows[4][5] == 'superlatives: "best"'
+    assert app.copy_table(bench, "google_rsa") == []

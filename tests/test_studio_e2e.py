@@ -157,6 +157,16 @@ def test_generate_edit_and_download_in_a_browser(page, tmp_path):
     sizes_text = page.locator("#sizes-gallery").inner_text()
     assert all(size in sizes_text for size in ("1080x1080", "1200x628", "1080x1920", "300x250"))
 
+    # ad copy: a table per platform asked for, each field counted against its limit
+    page.get_by_role("tab", name="Ad copy").click()
+    page.locator("#copy-banner").wait_for()
+    banner_copy, meta_copy = page.locator("#copy-banner").inner_text(), page.locator("#copy-meta").inner_text()
+    assert re.search(r"\bheadline\s+.*?\s(\d+)/30\b", banner_copy, re.S), banner_copy  # counted against the limit
+    assert re.search(r"\bprimary_text\s+.*?\s(\d+)/125\b", meta_copy, re.S), meta_copy
+    assert not page.locator("#copy-google_rsa").is_visible()  # not asked for
+    shot(page, "1b-ad-copy")
+    page.get_by_role("tab", name="Banners").click()
+
     # edit the headline: the chosen look re-renders, and the words are checked
     before_src, before = image_bytes(page, "#sizes-gallery img")
     page.locator("#edit-headline input, #edit-headline textarea").first.fill("Edited in the studio")
