@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import atexit
 import functools
+import json
 import logging
 import os
 import re
 import shutil
 import tempfile
 import threading
+import time
+import uuid
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Callable
@@ -285,6 +288,37 @@ def check_text(check: TextCheck | None) -> str:
     return head + "\n" + "\n".join(lines)
 
 
+def work_dir() -> Path:
+    return creative_home() / "studio"
+
+
+def autosave(bench: Workbench) -> None:
+    """Keep the session's work on disk after every change, so a closed tab or a stopped studio
+    loses nothing (Recent work reopens it). A failed save warns; the work itself goes on."""
+    folder = bench.folder
+    if folder is None:
+        name = re.sub(r"[^A-Za-z0-9._-]+", "-", bench.product.sku or bench.product.title).strip(".-")[:40] or "product"
+        folder = work_dir() / f"{time.strftime('%Y%m%d-%H%M%S')}-{name}-{uuid.uuid4().hex[:6]}"
+    try:
+        bench.save(folder)
+    except OSError as e:
+        gr.Warning(f"Your work could not be saved to {folder}: {e}")
+
+
+def recent_work(limit: int = 30) -> list[tuple[str, str]]:
+    """(label, folder name) of saved work, newest first."""
+    found = []
+    for latest in work_dir().glob("*/latest") if work_dir().is_dir() else []:
+        try:
+            state = json.loads((latest.parent / latest.read_text().strip() / "workbench.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # half-written or foreign: not offered
+        product = state["product"]
+        when = time.strftime("%d %b %H:%M", time.localtime(latest.stat().st_mtime))
+        found.append((latest.stat().st_mtime, f"{product['title'][:50]} · {product.get('sku') or 'no SKU'} · {when}", latest.parent.name))
+    return [(label, name) for _, label, name in sorted(found, reverse=True)[:limit]]
+
+
 def bench_folder(bench: Workbench) -> str:
     return f"session-{id(bench)}"
 
@@ -318,6 +352,9 @@ def build_app(studio: Studio) -> gr.Blocks:
         gr.Markdown(f"# creative studio\nProfile **{studio.profile.name}**: {studio.profile.description}")
         with gr.Row():
             with gr.Column(scale=1, min_width=340):
+                with gr.Accordion("Recent work (saved as you go)", open=False):
+                    recent = gr.Dropdown(recent_work(), label="Reopen", elem_id="recent")
+                    reopen = gr.Button("Open", size="sm", elem_id="reopen")
                 photos = gr.File(label="Product photos (drag and drop)", file_count="multiple", file_types=["image"], elem_id="photos")
                 preview = gr.Gallery(label="Photos", columns=4, height="auto", object_fit="contain", show_label=False, elem_id="preview", format="png", allow_preview=False)
                 title = gr.Textbox(label="Title", elem_id="title", max_length=200)
@@ -420,7 +457,9 @@ def build_app(studio: Studio) -> gr.Blocks:
                 look.key if look else None,
             )
 
-        def outputs(bench, key, check):
+        def outputs(bench, key, check, changed: bool = True):
+            if changed:
+                autosave(bench)
             values, key = refresh(bench, key, check)
             return [bench, key, check, *values]
 
@@ -459,7 +498,7 @@ def build_app(studio: Studio) -> gr.Blocks:
 
         @friendly
         def on_select(bench, evt: gr.SelectData):
-            return outputs(bench, bench.looks()[evt.index].key, None)
+            return outputs(bench, bench.looks()[evt.index].key, None, changed=False)
 
         looks.select(on_select, bench_state, state_outputs)
 
@@ -532,7 +571,25 @@ def build_app(studio: Studio) -> gr.Blocks:
             return kit.name, kit.logo, kit.primary, kit.secondary, kit.text, kit.font_headline, f"Loaded **{kit.name or name}**"
 
         load_kit.click(on_load_kit, kits, [*kit_inputs, kit_status])
-        app.load(lambda: (roles_table(studio), gr.update(choices=saved_kits())), None, [role_rows, kits])
+
+        form = [photos, preview, title, description, attributes, brand, sku, price, currency, audience, tone, language, platforms, banner_sizes]
+
+        @friendly
+        def on_reopen(name):
+            if not name:
+                raise ValueError("choose saved work to reopen")
+            bench = Workbench.load(studio, work_dir() / Path(name).name)
+            p = bench.product
+            # the form shows the saved photos from a temporary copy (Gradio serves files from there)
+            shown = zips / bench_folder(bench) / "photos"
+            shown.mkdir(parents=True, exist_ok=True)
+            photo_paths = [str(shutil.copy(src, shown / Path(src).name)) for src in p.images]
+            facts = [photo_paths, photo_paths, p.title, p.description, "\n".join(f"{k}={v}" for k, v in p.attributes.items()), p.brand, p.sku]
+            facts += ["" if p.price is None else f"{p.price:g}", p.currency, p.audience, p.tone, p.language, p.platforms, bench.settings.sizes or sizes]
+            return [*outputs(bench, None, None, changed=False), *facts]
+
+        reopen.click(on_reopen, recent, state_outputs + form)
+        app.load(lambda: (roles_table(studio), gr.update(choices=saved_kits()), gr.update(choices=recent_work())), None, [role_rows, kits, recent])
     return app
 
 

@@ -6,6 +6,7 @@
     check = bench.edit(look.key, BannerCopy("New headline", "Subline", "Shop now"))
     bench.regenerate_visuals()                   # new seed; locked looks stay
     zip_bytes = bench.zip()                      # the batch script's layout for one product
+    bench.save("work/shoe"); Workbench.load(studio, "work/shoe")   # carry on later
 
 A *look* is one visual proposal with its banner in every size. Editing words or colours
 re-renders a look from its layer specs (no diffusion), and checks the words against the
@@ -17,18 +18,22 @@ from __future__ import annotations
 
 import functools
 import io
+import json
+import shutil
 import threading
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 from PIL import Image
 
-from creative.batch import product_files, sku_seed
-from creative.compose import BannerCopy, BrandKit, default_copy
+from creative.batch import product_files, sku_folder, sku_seed
+from creative.compose import BannerCopy, BrandKit, default_copy, load_brand_kit, save_brand_kit
 from creative.generate.compliance import Rules, Violation, check_fields, load_rules
 from creative.generate.limits import platform_spec, text_length
+from creative.paths import atomic_write_bytes
 from creative.pipeline import CreativeSet, banner_copy_from, png_bytes
 from creative.product import Product
 
@@ -39,6 +44,7 @@ if TYPE_CHECKING:
 Progress = Callable[[float, str], None]
 BANNER_PLATFORM = "banner"  # whose limits the words on a banner are checked against
 SEED_STEP = 7919  # a regeneration moves the seed this far: far from every seed used before
+SAVE_FORMAT = 1
 
 
 @dataclass
@@ -133,6 +139,7 @@ class Workbench:
         self._analysis: "Analysis | None" = None
         self._lock = threading.RLock()
         self._encoded: dict[int, tuple[Image.Image, bytes]] = {}  # id(image) -> (image, its PNG)
+        self.folder: Path | None = None  # where `save` last wrote
 
     # -- generate ------------------------------------------------------------------
 
@@ -316,6 +323,61 @@ class Workbench:
         self._encoded = used
         return files
 
+    # -- save and reopen ------------------------------------------------------------
+
+    @_serialised
+    def save(self, folder: str | Path) -> Path:
+        """Everything needed to carry on later (photos, facts, settings, brand kit, seeds,
+        locks, edits and the whole creative set), written as a new version beside the last
+        one; `latest` names the newest complete version, so a save killed halfway loses
+        nothing. Returns the version's folder."""
+        folder = Path(folder)
+        old = [p for p in folder.iterdir() if p.name.isdigit()] if folder.is_dir() else []
+        target = folder / str(max((int(p.name) for p in old), default=0) + 1)
+        photos = [_save_photo(target / "photos", i, src) for i, src in enumerate(self.product.images)]
+        for name, blob in self.files().items():
+            atomic_write_bytes(target / "files" / name, blob)
+        state = {
+            "format": SAVE_FORMAT,
+            "product": self.product.model_dump(exclude={"images"}),
+            "photos": [str(p.relative_to(target)) for p in photos],
+            "settings": asdict(self.settings),
+            "brand": str(save_brand_kit(self.brand, target / "brand").relative_to(target)) if self.brand else None,
+            "seeds": {"copy": self.copy_seed, "visual": self.visual_seed},
+            "locked_looks": sorted(self.locked_looks),
+            "edited_looks": sorted(self.edited_looks),
+            "locked_copy": sorted(self.locked_copy),
+            "words": None if self.words is None else asdict(self.words),
+        }
+        atomic_write_bytes(target / "workbench.json", json.dumps(state, ensure_ascii=False, indent=2).encode("utf-8"))
+        atomic_write_bytes(folder / "latest", target.name.encode())
+        for p in old:  # older versions, and any a killed save left half-written
+            shutil.rmtree(p, ignore_errors=True)
+        self.folder = folder
+        return target
+
+    @classmethod
+    def load(cls, studio: "Studio", folder: str | Path) -> "Workbench":
+        """A saved workbench, ready to edit, regenerate and export again."""
+        folder = Path(folder)
+        try:
+            target = folder / (folder / "latest").read_text().strip()
+            state = json.loads((target / "workbench.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise ValueError(f"{folder}: no saved work can be read there ({e})") from None
+        if state.get("format") != SAVE_FORMAT:
+            raise ValueError(f"{folder}: saved by another version of creative (format {state.get('format')!r})")
+        product = Product(**state["product"], images=[target / p for p in state["photos"]])
+        brand = load_brand_kit(target / state["brand"]) if state["brand"] else None
+        bench = cls(studio, product, Settings(**state["settings"]), brand=brand)
+        bench.result = CreativeSet.load(target / "files" / sku_folder(bench.sku))
+        bench.copy_seed, bench.visual_seed = state["seeds"]["copy"], state["seeds"]["visual"]
+        bench.locked_looks, bench.edited_looks = set(state["locked_looks"]), set(state["edited_looks"])
+        bench.locked_copy = {(p, t) for p, t in state["locked_copy"]}
+        bench.words = BannerCopy(**state["words"]) if state["words"] else None
+        bench.folder = folder
+        return bench
+
     def zip(self) -> bytes:
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w") as z:
@@ -323,6 +385,20 @@ class Workbench:
                 packed = name.endswith((".png", ".npz"))  # already compressed: deflating them again costs time for nothing
                 z.writestr(name, blob, zipfile.ZIP_STORED if packed else zipfile.ZIP_DEFLATED)
         return buf.getvalue()
+
+
+def _save_photo(folder: Path, index: int, source) -> Path:
+    """A product photo kept with the saved work (uploads in a UI's cache do not last)."""
+    if isinstance(source, (str, Path)):
+        path = folder / f"{index}{Path(source).suffix.lower() or '.img'}"
+        atomic_write_bytes(path, Path(source).read_bytes())
+    elif isinstance(source, bytes):
+        path = folder / f"{index}.img"
+        atomic_write_bytes(path, source)
+    else:  # a PIL image
+        path = folder / f"{index}.png"
+        atomic_write_bytes(path, png_bytes(source))
+    return path
 
 
 def _rerank(result: CreativeSet) -> None:

@@ -210,3 +210,18 @@ def test_generate_edit_and_download_in_a_browser(page, tmp_path):
 
         with Image.open(io.BytesIO(z.read("SHOE-001/banners/1080x1080-1.png"))) as im:
             assert im.size == (1080, 1080)
+
+
+def test_work_is_saved_as_you_go_and_reopens_after_a_reload(page):
+    # runs after the test above: its session's work (edited, locked look) is on disk
+    page.reload(wait_until="load")
+    page.wait_for_selector("#generate")
+    page.get_by_text("Recent work (saved as you go)").click()
+    page.locator("#recent input").click()
+    page.get_by_role("option", name=re.compile(r"Loftstep Pace Runner · SHOE-001")).first.click()
+    page.click("#reopen")
+    page.get_by_text(re.compile(r"#1 · score \d\.\d+ · locked · edited")).first.wait_for()
+    assert page.locator("#title input, #title textarea").first.input_value() == "Loftstep Pace Runner"
+    assert page.locator("#edit-headline input, #edit-headline textarea").first.input_value() == "Edited in the studio"
+    page.wait_for_function("document.querySelectorAll('#sizes-gallery img').length === 4")
+    shot(page, "4-reopened")

@@ -145,3 +145,33 @@ def test_nothing_to_edit_before_generating(tiny_studio, product):
         bench.looks()
     with pytest.raises(ValueError, match="Generate"):
         bench.zip()
+
+
+def test_saved_work_reopens_as_it_was_and_a_killed_save_loses_nothing(bench, tiny_studio, tmp_path):
+    look = bench.looks()[1]
+    bench.edit(look.key, BannerCopy("Saved words", "Still here", "Shop now"), text_colour="#123456")
+    bench.lock_look(look.key)
+    bench.lock_copy("meta", 0)
+    folder = tmp_path / "work"
+    first = bench.save(folder)
+    before = bench.files()
+
+    again = Workbench.load(tiny_studio, folder)
+    assert [(x.key, x.locked, x.edited, x.words) for x in again.looks()] == [(x.key, x.locked, x.edited, x.words) for x in bench.looks()]
+    assert again.locked_copy == bench.locked_copy and again.words == bench.words
+    assert (again.copy_seed, again.visual_seed, again.settings) == (bench.copy_seed, bench.visual_seed, bench.settings)
+    after = again.files()
+    for name in before:
+        if name.startswith("SHOE-1/banners/"):
+            assert after[name] == before[name], name  # same pixels, same specs
+    assert Path(again.product.images[0]).is_relative_to(first)  # the photo was kept with the work
+
+    # a save killed halfway leaves a partial newer version: the last complete one still opens
+    (folder / "9").mkdir()
+    (folder / "9" / "workbench.json").write_text("{ half")
+    assert Workbench.load(tiny_studio, folder).looks()[0].key == again.looks()[0].key
+    again.regenerate_visuals()  # and work carries on from it
+    newest = again.save(folder)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["latest", newest.name])
+    with pytest.raises(ValueError, match="no saved work"):
+        Workbench.load(tiny_studio, tmp_path / "nothing")
