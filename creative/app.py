@@ -347,7 +347,6 @@ def build_app(studio: Studio) -> gr.Blocks:
         # a session's work (images included) is freed 12 hours after its last change
         bench_state = gr.State(None, time_to_live=SESSION_HOURS * 3600, delete_callback=lambda bench: shutil.rmtree(zips / bench_folder(bench), ignore_errors=True) if bench else None)
         selected = gr.State(None)  # key of the look being edited
-        check_state = gr.State(None)
 
         gr.Markdown(f"# creative studio\nProfile **{studio.profile.name}**: {studio.profile.description}")
         with gr.Row():
@@ -461,9 +460,9 @@ def build_app(studio: Studio) -> gr.Blocks:
             if changed:
                 autosave(bench)
             values, key = refresh(bench, key, check)
-            return [bench, key, check, *values]
+            return [bench, key, *values]
 
-        state_outputs = [bench_state, selected, check_state, *views]
+        state_outputs = [bench_state, selected, *views]
 
         # -- actions --------------------------------------------------------------------
         @friendly
@@ -519,14 +518,14 @@ def build_app(studio: Studio) -> gr.Blocks:
             if bench is not None and key is not None:
                 bench.lock_look(key, bool(locked))
                 return outputs(bench, key, None)
-            return [bench, key, None, *([gr.update()] * len(views))]
+            return [bench, key, *([gr.update()] * len(views))]
 
         lock.input(on_lock, [bench_state, selected, lock], state_outputs)
 
         @friendly
         def on_lock_copy(bench, key, labels):
             if bench is None:
-                return [bench, key, None, *([gr.update()] * len(views))]
+                return [bench, key, *([gr.update()] * len(views))]
             chosen = set(labels or [])
             for platform, variants in bench.result.copy.items():
                 for i, c in enumerate(variants, 1):
