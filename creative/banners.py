@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 from PIL import Image
@@ -140,9 +140,12 @@ def make_banners(
     seed: int = 0,
     brand: BrandKit | None = None,
     caption: str | None = None,
+    progress: Callable[[float, str], None] | None = None,
 ) -> list[Banner]:
     """Banners for one product in every size asked for (all sizes in sizes.toml by default),
-    n proposals each, ranked. Same seed, same banners."""
+    n proposals each, ranked. Same seed, same banners. `progress(fraction, step)` is called
+    before the visuals are made and before each size is composed."""
+    report = progress or (lambda fraction, step: None)
     size_specs = [banner_size(s) for s in sizes] if sizes else list(all_sizes().values())
     if analysis is None:
         analysis = studio.analyze(product)
@@ -153,6 +156,7 @@ def make_banners(
     if copy is None:
         copy, copy_source = default_copy(product), "product facts"
     tags = [t.label for t in analysis.top_tags(4)] if analysis.tags else []
+    report(0.0, f"{n} visual proposals")
     visuals = propose_visuals(
         studio, cutout, title=product.title, caption=caption, tags=tags, n=n, style=style, mode=mode, strength=strength, seed=seed, brand=brand
     )
@@ -161,7 +165,9 @@ def make_banners(
     base_assets = {"product": cutout.product} | ({"logo": logo} if logo else {})
 
     rendered: list[tuple[Visual, Any, dict, dict, dict]] = []
-    for size in size_specs:
+    for i, size in enumerate(size_specs):
+        # visuals are most of the work when diffusion runs; composing, the rest
+        report(0.5 + 0.45 * i / len(size_specs), f"composing {size.name}")
         for visual in visuals.visuals:
             spec = plan(
                 size,

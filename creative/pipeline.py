@@ -231,6 +231,9 @@ def _generate_one(studio, product, analysis: "Analysis", seed, encode_seconds, s
 
     def timed(stage: str, fn, *args, **kwargs):
         progress(STAGE_SHARES[stage], f"{stage} ({kwargs['platform']})" if "platform" in kwargs else stage)
+        if stage == "banners":  # the longest stage reports its own steps, within its share
+            start = STAGE_SHARES[stage]
+            kwargs["progress"] = lambda fraction, step: progress(start + (1 - start) * fraction, f"banners: {step}")
         t = time.perf_counter()
         result = fn(*args, **kwargs)
         timings[stage] = round(timings.get(stage, 0.0) + time.perf_counter() - t, 3)

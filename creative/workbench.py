@@ -288,7 +288,6 @@ class Workbench:
         if n < 1:
             raise ValueError(f"all {len(self.locked_looks)} looks are locked: unlock one to make room, or ask for more visuals")
         self.visual_seed += SEED_STEP
-        report(0.1, "making banners")
         caption = result.captions[0].fields["caption"] if result.captions else None
         fresh = self.studio.banners(
             self.product,
@@ -300,6 +299,7 @@ class Workbench:
             seed=self.visual_seed,
             brand=self.brand,
             caption=caption,
+            progress=lambda fraction, step: report(fraction, f"banners: {step}"),
         )
         self.edited_looks &= self.locked_looks
         result.banners = kept + fresh

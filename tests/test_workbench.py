@@ -37,7 +37,9 @@ def bench(tiny_studio, product) -> Workbench:
     bench = Workbench(tiny_studio, product, Settings(sizes=SIZES, n_captions=2, n_copies=2, n_visuals=2))
     stages = []
     bench.generate(progress=lambda fraction, stage: stages.append((fraction, stage)))
-    assert [s for _, s in stages][:2] == ["analyzing", "captions"] and "banners" in [s for _, s in stages]
+    names = [s for _, s in stages]
+    assert names[:2] == ["analyzing", "captions"] and "banners" in names
+    assert "banners: composing 300x250" in names  # the longest stage reports its own steps
     assert [f for f, _ in stages] == sorted(f for f, _ in stages)
     return bench
 
