@@ -123,6 +123,11 @@ def wait_for_new_src(page, selector: str, old: str, timeout: float = 60) -> None
 
 
 def test_a_non_image_upload_is_refused_with_a_message(page, tmp_path):
+    page.click("#generate")  # nothing filled in yet: a message, not a stack trace
+    page.get_by_text("add at least one product photo").first.wait_for()
+    page.click("#apply")
+    page.get_by_text("nothing to edit yet").first.wait_for()
+    assert "Traceback" not in page.content()
     fake = tmp_path / "photo.jpg"
     fake.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
     notes = tmp_path / "notes.txt"
