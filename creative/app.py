@@ -28,6 +28,7 @@ import gradio as gr  # noqa: E402
 from pydantic import ValidationError  # noqa: E402
 
 from creative import data  # noqa: E402
+from creative.batch import sku_folder  # noqa: E402
 from creative.compose import BannerCopy, BrandKit, FontNotFoundError, all_sizes, load_brand_kit, save_brand_kit  # noqa: E402
 from creative.generate.limits import platform_names, platform_spec, text_length  # noqa: E402
 from creative.generate.text import CTA_LIMIT  # noqa: E402
@@ -297,7 +298,7 @@ def autosave(bench: Workbench) -> None:
     loses nothing (Recent work reopens it). A failed save warns; the work itself goes on."""
     folder = bench.folder
     if folder is None:
-        name = re.sub(r"[^A-Za-z0-9._-]+", "-", bench.product.sku or bench.product.title).strip(".-")[:40] or "product"
+        name = sku_folder(bench.product.sku or bench.product.title[:40])
         folder = work_dir() / f"{time.strftime('%Y%m%d-%H%M%S')}-{name}-{uuid.uuid4().hex[:6]}"
     try:
         bench.save(folder)
@@ -327,7 +328,7 @@ def write_zip(bench: Workbench, root: Path) -> str:
     """The zip on disk for the download button (rewritten after every change)."""
     folder = root / bench_folder(bench)
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{re.sub(r'[^A-Za-z0-9._-]+', '_', bench.sku)}-creative.zip"
+    path = folder / f"{sku_folder(bench.sku)}-creative.zip"
     path.write_bytes(bench.zip())
     return str(path)
 
@@ -430,7 +431,7 @@ def build_app(studio: Studio) -> gr.Blocks:
         # -- what every change refreshes ---------------------------------------------
         views = [notice, looks, sized, headline, subline, cta, lock, checked, *copy_tables.values(), locked_copy, caption_rows, alignment, tag_rows, role_rows, download]
 
-        def refresh(bench: Workbench, key: str | None, check: TextCheck | None):
+        def refresh(bench: Workbench, key: str | None, check: TextCheck | None, new_zip: bool):
             all_looks = bench.looks()
             look = next((look for look in all_looks if look.key == key), all_looks[0] if all_looks else None)
             words = look.words if look else BannerCopy("")
@@ -451,15 +452,17 @@ def build_app(studio: Studio) -> gr.Blocks:
                     alignment_text(bench),
                     tags_table(bench),
                     roles_table(bench.studio),
-                    gr.update(value=write_zip(bench, zips), interactive=True),
+                    gr.update(value=write_zip(bench, zips), interactive=True) if new_zip else gr.update(),
                 ],
                 look.key if look else None,
             )
 
-        def outputs(bench, key, check, changed: bool = True):
+        def outputs(bench, key, check, changed: bool = True, reopened: bool = False):
+            """Every view of the workbench. A change is saved and rebuilds the download; a
+            reopened workbench needs its download built once; a click on a look needs neither."""
             if changed:
                 autosave(bench)
-            values, key = refresh(bench, key, check)
+            values, key = refresh(bench, key, check, new_zip=changed or reopened)
             return [bench, key, *values]
 
         state_outputs = [bench_state, selected, *views]
@@ -585,7 +588,7 @@ def build_app(studio: Studio) -> gr.Blocks:
             photo_paths = [str(shutil.copy(src, shown / Path(src).name)) for src in p.images]
             facts = [photo_paths, photo_paths, p.title, p.description, "\n".join(f"{k}={v}" for k, v in p.attributes.items()), p.brand, p.sku]
             facts += ["" if p.price is None else f"{p.price:g}", p.currency, p.audience, p.tone, p.language, p.platforms, bench.settings.sizes or sizes]
-            return [*outputs(bench, None, None, changed=False), *facts]
+            return [*outputs(bench, None, None, changed=False, reopened=True), *facts]
 
         reopen.click(on_reopen, recent, state_outputs + form)
         app.load(lambda: (roles_table(studio), gr.update(choices=saved_kits()), gr.update(choices=recent_work())), None, [role_rows, kits, recent])

@@ -28,6 +28,7 @@ from typing import Any, Iterator
 
 from creative.catalog import CatalogRow, read_catalog
 from creative.paths import atomic_write_bytes
+from creative.pipeline import Settings
 
 MANIFEST_FIELDS = ["sku", "kind", "path", "size", "platform", "rank", "score", "scores", "text", "models"]
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -38,23 +39,15 @@ class BatchError(ValueError):
 
 
 @dataclass
-class BatchOptions:
+class BatchOptions(Settings):
+    """The pipeline's settings, plus where the models, brand kit and rules come from."""
+
     profile: str = "auto"
-    sizes: list[str] | None = None
-    platforms: list[str] | None = None
-    n_captions: int = 3
-    n_copies: int = 3
-    n_visuals: int = 2
-    style: str = "studio"
-    seed: int = 0
     brand_kit: str | None = None
     rules: str | None = None
     # torch threads per worker (local: the one process; ray: each actor, default 1). Float
     # sums depend on it, so engines give bit-identical outputs when it is the same.
     threads: int | None = None
-
-    def generate_kwargs(self) -> dict[str, Any]:
-        return dict(sizes=self.sizes, platforms=self.platforms, n_captions=self.n_captions, n_copies=self.n_copies, n_visuals=self.n_visuals, style=self.style)
 
 
 @dataclass

@@ -12,14 +12,14 @@ import hashlib
 import io
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 from PIL import Image
 
-from creative.generate.text import Candidate, TextResult
+from creative.generate.text import Candidate
 from creative.paths import atomic_write_bytes
 from creative.product import Product
 
@@ -30,6 +30,23 @@ if TYPE_CHECKING:
     from creative.studio import Analysis, Studio
 
 FORMAT_VERSION = 1
+
+
+@dataclass
+class Settings:
+    """What the pipeline makes for a product: the batch script's options and the studio's."""
+
+    sizes: list[str] | None = None  # None: every size in sizes.toml
+    platforms: list[str] | None = None  # None: the product's own
+    n_captions: int = 3
+    n_copies: int = 3
+    n_visuals: int = 2
+    style: str = "studio"
+    seed: int = 0
+
+    def generate_kwargs(self) -> dict[str, Any]:
+        """`generate_many`'s keyword arguments, but the seed (callers derive one per product)."""
+        return {f.name: getattr(self, f.name) for f in fields(Settings) if f.name != "seed"}
 
 
 @dataclass
@@ -231,9 +248,6 @@ def _generate_one(studio, product, analysis: "Analysis", seed, encode_seconds, s
 
     def timed(stage: str, fn, *args, **kwargs):
         progress(STAGE_SHARES[stage], f"{stage} ({kwargs['platform']})" if "platform" in kwargs else stage)
-        if stage == "banners":  # the longest stage reports its own steps, within its share
-            start = STAGE_SHARES[stage]
-            kwargs["progress"] = lambda fraction, step: progress(start + (1 - start) * fraction, f"banners: {step}")
         t = time.perf_counter()
         result = fn(*args, **kwargs)
         timings[stage] = round(timings.get(stage, 0.0) + time.perf_counter() - t, 3)
@@ -244,8 +258,24 @@ def _generate_one(studio, product, analysis: "Analysis", seed, encode_seconds, s
     copy = {p: timed("copy", studio.copy, product, platform=p, n=n_copies, seed=seed, analysis=analysis, rules=rules) for p in platforms}
     words = copy.get("banner") or timed("copy", studio.copy, product, platform="banner", n=1, seed=seed, analysis=analysis, rules=rules)
     caption = captions.kept[0].fields["caption"] if captions.kept else None
+    start = STAGE_SHARES["banners"]  # the longest stage reports its own steps, within its share
+
+    def banner_steps(fraction: float, step: str) -> None:
+        progress(start + (1 - start) * fraction, f"banners: {step}")
+
     banners = timed(
-        "banners", studio.banners, product, analysis=analysis, copy=banner_copy_from(words.kept), sizes=sizes, n=n_visuals, style=style, seed=seed, brand=brand, caption=caption
+        "banners",
+        studio.banners,
+        product,
+        analysis=analysis,
+        copy=banner_copy_from(words.kept),
+        sizes=sizes,
+        n=n_visuals,
+        style=style,
+        seed=seed,
+        brand=brand,
+        caption=caption,
+        progress=banner_steps,
     )
     fallbacks = list(dict.fromkeys(analysis.fallbacks + captions.notes + [n for r in copy.values() for n in r.notes] + [f for b in banners for f in b.metadata.get("fallbacks", [])]))
     return CreativeSet(

@@ -34,7 +34,7 @@ from creative.compose import BannerCopy, BrandKit, default_copy, load_brand_kit,
 from creative.generate.compliance import Rules, Violation, check_fields, load_rules
 from creative.generate.limits import platform_spec, text_length
 from creative.paths import atomic_write_bytes
-from creative.pipeline import CreativeSet, banner_copy_from, png_bytes
+from creative.pipeline import CreativeSet, Settings, banner_copy_from, png_bytes
 from creative.product import Product
 
 if TYPE_CHECKING:
@@ -45,17 +45,6 @@ Progress = Callable[[float, str], None]
 BANNER_PLATFORM = "banner"  # whose limits the words on a banner are checked against
 SEED_STEP = 7919  # a regeneration moves the seed this far: far from every seed used before
 SAVE_FORMAT = 1
-
-
-@dataclass
-class Settings:
-    sizes: list[str] | None = None  # None: every size in sizes.toml
-    platforms: list[str] | None = None  # None: the product's own
-    n_captions: int = 3
-    n_copies: int = 3
-    n_visuals: int = 3
-    style: str = "studio"
-    seed: int = 0
 
 
 @dataclass
@@ -145,20 +134,7 @@ class Workbench:
 
     @_serialised
     def generate(self, progress: Progress | None = None) -> CreativeSet:
-        s = self.settings
-        self.result = self.studio.generate(
-            self.product,
-            sizes=s.sizes,
-            platforms=s.platforms,
-            n_captions=s.n_captions,
-            n_copies=s.n_copies,
-            n_visuals=s.n_visuals,
-            style=s.style,
-            seed=self.seed,
-            brand=self.brand,
-            rules=self.rules,
-            progress=progress,
-        )
+        self.result = self.studio.generate(self.product, **self.settings.generate_kwargs(), seed=self.seed, brand=self.brand, rules=self.rules, progress=progress)
         self.locked_looks.clear()
         self.edited_looks.clear()
         self.locked_copy.clear()
