@@ -28,9 +28,9 @@ def table(rows: list[tuple], header: tuple) -> None:
 
 
 def bench_composition() -> None:
-    from creative.catalog import read_catalog
+    from creative.inputs.catalog import read_catalog
     from creative.compose import all_sizes
-    from creative.cutout import product_cutout
+    from creative.encode.cutout import product_cutout
     from creative.studio import Studio
 
     studio = Studio.from_profile("auto")
@@ -57,7 +57,7 @@ def bench_composition() -> None:
 def bench_tiny_diffusion() -> None:
     from PIL import Image, ImageDraw
 
-    from creative.cutout import cut_out
+    from creative.encode.cutout import cut_out
     from creative.generate.visuals import propose_visuals
     from creative.studio import Studio
 

@@ -74,7 +74,7 @@ def field_texts(cands, fields: list[str]) -> list[str]:
 
 def pipeline_state(studio, product, platform: str, result):
     """What generate_copy had before ranking: grounding, limits, drafts (raw after repair)."""
-    from creative.condition import ground
+    from creative.condition.guided import ground
     from creative.generate import text as T
     from creative.generate.compliance import load_rules
 
@@ -153,7 +153,7 @@ def bench_auto(products, n: int, pool: int, max_platforms: int) -> dict:
 
 def bench_guidance(products, n: int) -> dict:
     """Tiny random CLIP + tiny LM: Guidance(beta=0) vs beta=1 for the same seeds."""
-    from creative.condition import Guidance
+    from creative.condition.guided import Guidance
     from creative.generate import text as T
     from creative.studio import Studio
 
@@ -265,7 +265,7 @@ def main() -> int:
     sys.path.insert(0, str(REPO))
     import torch
 
-    from creative.catalog import read_catalog
+    from creative.inputs.catalog import read_catalog
 
     torch.set_num_threads(args.threads)
     products = [r.product for r in read_catalog(REPO / "samples" / "catalog.csv") if r.product][: args.products]

@@ -13,11 +13,11 @@ from typing import Any
 
 import numpy as np
 
-from creative.encode import DEFAULT_IMAGE_WEIGHT, ClipEncoder, ProductEmbedding, Tag, embed_products, tag_bank, tag_image
-from creative.product import Product
-from creative.profiles import Profile, Role, load_profile
+from creative.encode.embeddings import DEFAULT_IMAGE_WEIGHT, ClipEncoder, ProductEmbedding, Tag, embed_products, tag_bank, tag_image
+from creative.inputs.product import Product
+from creative.models.profiles import Profile, Role, load_profile
 from creative.rank import cosine
-from creative.resolve import Resolution, resolve_profile
+from creative.models.resolve import Resolution, resolve_profile
 
 
 class RoleUnavailableError(RuntimeError):
@@ -89,7 +89,7 @@ class Studio:
     @property
     def device(self) -> str:
         if self._device is None:
-            from creative.loaders import default_device
+            from creative.models.loaders import default_device
 
             self._device = default_device()
         return self._device
@@ -114,9 +114,9 @@ class Studio:
             return self._models[role]
 
     def _load(self, res: Resolution) -> Any:
-        from creative.loaders import LOADERS, fetch_hub
-        from creative.resolve import tiny_folder
-        from creative.tiny import ensure_tiny
+        from creative.models.loaders import LOADERS, fetch_hub
+        from creative.models.resolve import tiny_folder
+        from creative.models.tiny import ensure_tiny
 
         if not res.available or res.entry is None:
             raise RoleUnavailableError(res)
@@ -158,12 +158,12 @@ class Studio:
 
     def generate(self, product: Product, **kwargs: Any):
         """Analysis, ranked captions, copy per platform and finished banners, with the model of
-        every role and the time of every stage (`creative.pipeline.CreativeSet`)."""
+        every role and the time of every stage (`creative.creative_set.CreativeSet`)."""
         return self.generate_many([product], **kwargs)[0]
 
     def generate_many(self, products: list[Product], **kwargs: Any):
         """`generate` for several products, CLIP-encoded in one batch, models loaded once."""
-        from creative.pipeline import generate_many
+        from creative.creative_set import generate_many
 
         return generate_many(self, products, **kwargs)
 
@@ -182,7 +182,7 @@ class Studio:
         return generate_copy(self, product, platform=platform, n=n, **kwargs)
 
     def banners(self, product: Product, **kwargs: Any):
-        """Ranked finished banners in every size asked for (`creative.banners.make_banners`)."""
-        from creative.banners import make_banners
+        """Ranked finished banners in every size asked for (`creative.compose.banners.make_banners`)."""
+        from creative.compose.banners import make_banners
 
         return make_banners(self, product, **kwargs)

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from creative.banners import WEIGHTS, make_banners
-from creative.catalog import read_catalog
+from creative.compose.banners import WEIGHTS, make_banners
+from creative.inputs.catalog import read_catalog
 from creative.compose import BannerCopy, all_sizes, load_brand_kit, placed_product
-from creative.compose.colour import AA_NORMAL
-from creative.product import Product
+from creative.colour import AA_NORMAL
+from creative.inputs.product import Product
 
 REPO = Path(__file__).resolve().parent.parent
 CATALOG = REPO / "samples" / "catalog.csv"
@@ -116,7 +116,7 @@ def test_brand_kit_on_a_banner(offline_studio, product_image):
 
 
 def test_cli_banners_writes_images_and_sidecars(product_image, tmp_path, capsys, monkeypatch):
-    from creative import resolve
+    from creative.models import resolve
     from creative.cli import main
 
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
-from creative.cutout import BUSY_LIMIT, box_sum, cut_out, label, product_cutout
-from creative.images import load_image
+from creative.encode.cutout import BUSY_LIMIT, box_sum, cut_out, label, product_cutout
+from creative.inputs.images import load_image
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "images"
 

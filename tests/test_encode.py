@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from creative import encode
-from creative.encode import TagBank, embed_products, fuse, pool, tag_bank, tag_image
-from creative.product import Product
+from creative.encode import embeddings as encode
+from creative.encode.embeddings import TagBank, embed_products, fuse, pool, tag_bank, tag_image
+from creative.inputs.product import Product
 
 
 def unit(*xs):

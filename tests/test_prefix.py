@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from conftest import draw_product
-from creative.prefix import PairsError, load_prefix, read_pairs, train_prefix
+from creative.condition.prefix import PairsError, load_prefix, read_pairs, train_prefix
 
 COLOURS = {"red": (200, 30, 30), "blue": (30, 60, 200), "green": (30, 160, 60)}
 

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from creative.loaders import LOADERS
-from creative.profiles import Role, load_profile
-from creative.resolve import tiny_folder
-from creative.tiny import ensure_tiny
+from creative.models.loaders import LOADERS
+from creative.models.profiles import Role, load_profile
+from creative.models.resolve import tiny_folder
+from creative.models.tiny import ensure_tiny
 
 TINY = load_profile("tiny")
 

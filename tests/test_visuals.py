@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from creative.compose import Box
-from creative.cutout import cut_out
+from creative.encode.cutout import cut_out
 from creative.generate import visuals
 from creative.generate.visuals import build_prompt, make_backdrop, propose_visuals, render_backdrop, resolve_mode
 

@@ -13,9 +13,9 @@ import pytest
 
 from creative.batch import BatchOptions, run_batch
 from creative.compose import BannerCopy
-from creative.pipeline import png_bytes
-from creative.product import Product
-from creative.workbench import Settings, Workbench
+from creative.creative_set import png_bytes
+from creative.inputs.product import Product
+from creative.ui.workbench import Settings, Workbench
 
 REPO = Path(__file__).resolve().parent.parent
 SHOE = REPO / "samples" / "images" / "running_shoe_side.jpg"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
-from creative.compose.colour import AA_NORMAL, RGB, from_hls, parse_hex, relative_luminance, contrast_ratio, to_hex, to_hls, worst_contrast
+from creative.colour import AA_NORMAL, RGB, from_hls, parse_hex, relative_luminance, contrast_ratio, to_hex, to_hls, worst_contrast
 from creative.compose.spec import Box, BrandKit, LayerSpec, TextBlock
 from creative.compose.typeset import Placed, fit_block
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
-from creative.compose.colour import parse_hex
+from creative.colour import parse_hex
 
 
 @dataclass

@@ -19,14 +19,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from creative import data
-from creative.condition import Grounding, Guidance, ground, guided_generate, leaks_instructions, sequence_logprob, strip_instructions
+from creative.condition.guided import Grounding, Guidance, ground, guided_generate, leaks_instructions, sequence_logprob, strip_instructions
 from creative.generate.compliance import Rules, check_fields, load_rules, repair
 from creative.generate.limits import dangling_end, fit, platform_spec, text_length
-from creative.product import clean_text
+from creative.inputs.product import clean_text
 from creative.rank import cosine, mmr
 
 if TYPE_CHECKING:
-    from creative.product import Product
+    from creative.inputs.product import Product
     from creative.studio import Analysis, Studio
 
 CTA_LIMIT = 25  # platforms without a CTA field still get a button label this short

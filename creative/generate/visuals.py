@@ -28,10 +28,10 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
 from creative import data
-from creative.compose.colour import RGB, from_hls, parse_hex, to_hex, to_hls
+from creative.colour import RGB, from_hls, parse_hex, to_hex, to_hls
 from creative.compose.layout import fit_box
 from creative.compose.spec import Box, BrandKit
-from creative.cutout import Cutout
+from creative.encode.cutout import Cutout
 
 MODES = ("auto", "background", "inpaint", "img2img")
 

@@ -1,6 +1,6 @@
 """The Gradio studio: a marketer's workbench. `creative studio` starts it on 127.0.0.1:7860.
 
-The UI gathers inputs and shows results; every action is a `creative.workbench.Workbench`
+The UI gathers inputs and shows results; every action is a `creative.ui.workbench.Workbench`
 method, one workbench per browser session. Safe by default: loopback only, no share link,
 an upload size limit, non-images refused, and one model-heavy job at a time (the queue).
 """
@@ -32,11 +32,11 @@ from creative.batch import sku_folder  # noqa: E402
 from creative.compose import BannerCopy, BrandKit, FontNotFoundError, all_sizes, load_brand_kit, save_brand_kit  # noqa: E402
 from creative.generate.limits import platform_names, platform_spec, text_length  # noqa: E402
 from creative.generate.text import CTA_LIMIT  # noqa: E402
-from creative.images import ImageError, load_image  # noqa: E402
+from creative.inputs.images import ImageError, load_image  # noqa: E402
 from creative.paths import creative_home  # noqa: E402
-from creative.product import Product, describe_error, parse_attributes  # noqa: E402
+from creative.inputs.product import Product, describe_error, parse_attributes  # noqa: E402
 from creative.studio import RoleUnavailableError, Studio  # noqa: E402
-from creative.workbench import Look, Settings, TextCheck, Workbench  # noqa: E402
+from creative.ui.workbench import Look, Settings, TextCheck, Workbench  # noqa: E402
 
 log = logging.getLogger("creative.studio")
 

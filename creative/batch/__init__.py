@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from creative.catalog import CatalogRow, read_catalog
+from creative.inputs.catalog import CatalogRow, read_catalog
 from creative.paths import atomic_write_bytes
-from creative.pipeline import Settings
+from creative.creative_set import Settings
 
 MANIFEST_FIELDS = ["sku", "kind", "path", "size", "platform", "rank", "score", "scores", "text", "models"]
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -342,6 +342,6 @@ def _run_local(todo: list[CatalogRow], options: BatchOptions) -> Iterator[tuple[
 
 
 def _run_ray(todo: list[CatalogRow], options: BatchOptions, address: str | None, workers: int) -> Iterator[tuple[CatalogRow, Any]]:
-    from creative.distributed import run_on_ray
+    from creative.batch.distributed import run_on_ray
 
     yield from run_on_ray(todo, options, address, workers)

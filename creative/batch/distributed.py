@@ -20,7 +20,7 @@ from dataclasses import asdict
 from typing import Any, Iterator
 
 from creative.batch import BatchOptions, load_extras, _set_threads, make_sku
-from creative.catalog import CatalogRow
+from creative.inputs.catalog import CatalogRow
 
 
 def _zip(files: dict[str, bytes]) -> bytes:
@@ -48,7 +48,7 @@ class StudioActor:
         self.brand, self.rules = load_extras(self.options)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list]:
-        from creative.product import Product
+        from creative.inputs.product import Product
 
         out: dict[str, list] = {"index": [], "files": [], "rows": [], "error": []}
         for index, sku, line, product in zip(batch["index"], batch["sku"], batch["line"], batch["product"]):

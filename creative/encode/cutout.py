@@ -367,7 +367,7 @@ def _decontaminate(rgb: np.ndarray, alpha: np.ndarray, bg: np.ndarray) -> np.nda
 
 def cut_out(image: Image.Image, *, segmenter=None) -> Cutout:
     """Cut the product out of a photo (RGB or RGBA). `segmenter` is a loaded
-    `creative.loaders.Segmenter`, used only when the classical path is unreliable."""
+    `creative.models.loaders.Segmenter`, used only when the classical path is unreliable."""
     if image.mode == "RGBA":
         alpha = np.asarray(image.getchannel("A"))
         if alpha.min() < 250 and np.mean(alpha < 8) > 0.01:

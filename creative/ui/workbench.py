@@ -34,11 +34,11 @@ from creative.compose import BannerCopy, BrandKit, default_copy, load_brand_kit,
 from creative.generate.compliance import Rules, Violation, check_fields, load_rules
 from creative.generate.limits import platform_spec, text_length
 from creative.paths import atomic_write_bytes
-from creative.pipeline import CreativeSet, Settings, banner_copy_from, png_bytes
-from creative.product import Product
+from creative.creative_set import CreativeSet, Settings, banner_copy_from, png_bytes
+from creative.inputs.product import Product
 
 if TYPE_CHECKING:
-    from creative.banners import Banner
+    from creative.compose.banners import Banner
     from creative.studio import Analysis, Studio
 
 Progress = Callable[[float, str], None]
@@ -184,8 +184,8 @@ class Workbench:
         """New words or colours on one look, in every size: re-rendered from the layer specs, no
         diffusion. The words are kept even when the check finds a problem (the marketer
         decides); the check says what to fix."""
-        from creative.banners import restyle
-        from creative.product import clean_text
+        from creative.compose.banners import restyle
+        from creative.inputs.product import clean_text
 
         result = self._require()
         look = self.look(key)
@@ -226,7 +226,7 @@ class Workbench:
     def regenerate_copy(self, progress: Progress | None = None) -> None:
         """New ad copy for every platform with a new seed; locked variants stay on top. Looks
         that are neither locked nor edited get the new banner words (re-rendered, no diffusion)."""
-        from creative.banners import restyle
+        from creative.compose.banners import restyle
 
         result = self._require()
         report = progress or (lambda fraction, stage: None)

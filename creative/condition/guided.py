@@ -8,7 +8,7 @@ Three mechanisms, each usable alone and composed by default:
 2. CLIP-guided decoding (`guided_generate`, after MAGIC, Su et al. 2022): at every step the
    LM's top-k next tokens are re-scored by LM probability, a degeneration penalty (SimCTG)
    and the CLIP alignment of the continued text with the fused embedding.
-3. Learned prefix (`creative.prefix`, after ClipCap, Mokady et al. 2021): a mapping network
+3. Learned prefix (`creative.condition.prefix`, after ClipCap, Mokady et al. 2021): a mapping network
    turns the fused embedding into prefix embeddings fed to the LM before the prompt.
 """
 
@@ -24,7 +24,7 @@ import numpy as np
 from creative import data
 
 if TYPE_CHECKING:
-    from creative.product import Product
+    from creative.inputs.product import Product
     from creative.studio import Analysis
 
 

@@ -18,7 +18,7 @@ from typing import Any, Iterator
 
 from pydantic import ValidationError
 
-from creative.product import Product, describe_error
+from creative.inputs.product import Product, describe_error
 
 KNOWN = {"sku", "images", "title", "description", "brand", "price", "currency", "language", "audience", "tone", "platforms", "attributes"}
 

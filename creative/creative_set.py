@@ -21,10 +21,10 @@ from PIL import Image
 
 from creative.generate.text import Candidate
 from creative.paths import atomic_write_bytes
-from creative.product import Product
+from creative.inputs.product import Product
 
 if TYPE_CHECKING:
-    from creative.banners import Banner
+    from creative.compose.banners import Banner
     from creative.compose import BrandKit
     from creative.generate.compliance import Rules
     from creative.studio import Analysis, Studio
@@ -134,7 +134,7 @@ class CreativeSet:
 
     @classmethod
     def load(cls, directory: str | Path) -> "CreativeSet":
-        from creative.banners import Banner
+        from creative.compose.banners import Banner
         from creative.compose.spec import LayerSpec
 
         directory = Path(directory)

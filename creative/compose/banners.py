@@ -19,8 +19,8 @@ import numpy as np
 from PIL import Image
 
 from creative.compose import BannerCopy, BrandKit, LayerSpec, all_sizes, banner_size, default_copy, plan, render_banner
-from creative.compose.colour import AA_NORMAL
-from creative.cutout import product_cutout
+from creative.colour import AA_NORMAL
+from creative.encode.cutout import product_cutout
 from creative.generate.visuals import Visual, propose_visuals
 from creative.rank import mmr, normalize
 

@@ -24,7 +24,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from creative.encode import fuse
+from creative.encode.embeddings import fuse
 from creative.paths import atomic_write_bytes
 
 if TYPE_CHECKING:
@@ -158,7 +158,7 @@ def train_prefix(
     the batches an uninterrupted one would."""
     from tqdm.auto import tqdm
 
-    from creative.images import load_image
+    from creative.inputs.images import load_image
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

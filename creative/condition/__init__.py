@@ -1,0 +1,1 @@
+"""The `condition` stage: how the product steers the language model."""

@@ -1,0 +1,1 @@
+"""The `encode` stage: what the product's photos and facts say."""
