@@ -74,14 +74,14 @@ def field_texts(cands, fields: list[str]) -> list[str]:
 
 def pipeline_state(studio, product, platform: str, result):
     """What generate_copy had before ranking: grounding, limits, drafts (raw after repair)."""
-    from creative.condition.guided import ground
+    from creative.condition import ground
     from creative.generate import text as T
     from creative.generate.compliance import load_rules
 
     analysis = studio.analyze(product)
     limits, counting = T._fields_for(platform)
     drafts, _ = T._check_copy(result.raw, ground(product, analysis), limits, counting, load_rules(), product.language)
-    clip_ok = studio.available("clip") and analysis.embedding is not None
+    clip_ok = studio.models.available("clip") and analysis.embedding is not None
     return drafts, (analysis.embedding.fused if clip_ok else None), limits, counting
 
 
@@ -105,9 +105,9 @@ def bench_auto(products, n: int, pool: int, max_platforms: int) -> dict:
 
     rules = load_rules()
     studio = Studio.from_profile("auto")
-    roles = {r: (res.model if res.available else f"unavailable: {res.reason}") for r, res in studio.resolutions.items()}
+    roles = {r: (res.model if res.available else f"unavailable: {res.reason}") for r, res in studio.models.resolutions.items()}
     t0 = time.perf_counter()
-    studio.model("lm")
+    studio.models.get("lm")
     load_s = time.perf_counter() - t0
     warm = next(p for p in products if p.language == "en")
     studio.copy(warm, platform="banner", n=1, seed=99)  # first-call kernels, outside the timings
@@ -153,7 +153,7 @@ def bench_auto(products, n: int, pool: int, max_platforms: int) -> dict:
 
 def bench_guidance(products, n: int) -> dict:
     """Tiny random CLIP + tiny LM: Guidance(beta=0) vs beta=1 for the same seeds."""
-    from creative.condition.guided import Guidance
+    from creative.condition import Guidance
     from creative.generate import text as T
     from creative.studio import Studio
 

@@ -179,7 +179,7 @@ def _text_result_json(studio, result, **extra: Any) -> dict[str, Any]:
         **extra,
         "variants": [_variant_json(c) for c in result.kept],
         "dropped": [_variant_json(c) for c in result.dropped],
-        "models": {role: res.model for role, res in studio.resolutions.items()},
+        "models": studio.models.names(),
         "fallbacks": result.notes,
     }
 
@@ -208,7 +208,7 @@ def cmd_captions(args: argparse.Namespace) -> int:
     if args.prefix:
         from creative.condition.prefix import load_prefix
 
-        prefix = load_prefix(args.prefix, studio.device)
+        prefix = load_prefix(args.prefix, studio.models.device)
     result = studio.captions(product, n=args.n, seed=args.seed, analysis=analysis, prefix=prefix)
     for note in result.notes:
         _warn(note)
@@ -240,7 +240,15 @@ def cmd_train_captioner(args: argparse.Namespace) -> int:
 
     studio = Studio.from_profile(args.profile)
     report = train_prefix(
-        studio, args.pairs, args.out, steps=args.steps, batch_size=args.batch_size, lr=args.lr, prefix_length=args.prefix_length, seed=args.seed
+        studio.models,
+        args.pairs,
+        args.out,
+        steps=args.steps,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        prefix_length=args.prefix_length,
+        seed=args.seed,
+        image_weight=studio.image_weight,
     )
     if report.resumed_from:
         print(f"resumed from step {report.resumed_from}")
@@ -255,7 +263,7 @@ def cmd_banners(args: argparse.Namespace) -> int:
     import re
     from pathlib import Path
 
-    from creative.compose import load_brand_kit
+    from creative.inputs.brand import load_brand_kit
     from creative.studio import Studio
 
     product = _product_from_args(args)

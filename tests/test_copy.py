@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from creative.condition.guided import Generated
+from creative.condition import Generated
 from creative.generate import text as text_stage
 from creative.generate.limits import platform_names, platform_spec, text_length
 from creative.inputs.product import Product

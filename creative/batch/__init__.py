@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
+from creative.studio import Settings
 from creative.inputs.catalog import CatalogRow, read_catalog
 from creative.paths import atomic_write_bytes
-from creative.creative_set import Settings
 
 MANIFEST_FIELDS = ["sku", "kind", "path", "size", "platform", "rank", "score", "scores", "text", "models"]
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -322,8 +322,8 @@ def _set_threads(threads: int | None) -> None:
 
 
 def load_extras(options: BatchOptions):
-    from creative.compose import load_brand_kit
     from creative.generate.compliance import load_rules
+    from creative.inputs.brand import load_brand_kit
 
     return (load_brand_kit(options.brand_kit) if options.brand_kit else None), load_rules(options.rules)
 

@@ -19,7 +19,7 @@ import zipfile
 from dataclasses import asdict
 from typing import Any, Iterator
 
-from creative.batch import BatchOptions, load_extras, _set_threads, make_sku
+from creative.batch import BatchOptions, _set_threads, load_extras, make_sku
 from creative.inputs.catalog import CatalogRow
 
 

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlparse
 
-from creative.paths import creative_home
 from creative.models.profiles import OPTIONAL_ROLES, ModelEntry, Profile, Role
+from creative.paths import creative_home
 
 Status = Literal["local", "download", "unavailable"]
 
