@@ -19,7 +19,7 @@ import zipfile
 from dataclasses import asdict
 from typing import Any, Iterator
 
-from creative.batch import BatchOptions, _set_threads, load_extras, make_sku
+from creative.batch.job import BatchOptions, load_extras, make_sku, set_threads
 from creative.inputs.catalog import CatalogRow
 
 
@@ -43,7 +43,7 @@ class StudioActor:
         from creative.studio import Studio
 
         self.options = BatchOptions(**options)
-        _set_threads(self.options.threads or 1)
+        set_threads(self.options.threads or 1)
         self.studio = Studio.from_profile(self.options.profile)
         self.brand, self.rules = load_extras(self.options)
 
