@@ -34,8 +34,8 @@ from creative.generate.limits import platform_names, platform_spec, text_length 
 from creative.generate.text import CTA_LIMIT  # noqa: E402
 from creative.inputs.images import ImageError, load_image  # noqa: E402
 from creative.inputs.product import Product, describe_error, parse_attributes  # noqa: E402
-from creative.paths import creative_home  # noqa: E402
 from creative.models import RoleUnavailableError  # noqa: E402
+from creative.paths import creative_home  # noqa: E402
 from creative.studio import Studio  # noqa: E402
 from creative.ui.workbench import Look, Settings, TextCheck, Workbench  # noqa: E402
 

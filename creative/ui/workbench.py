@@ -30,14 +30,13 @@ import numpy as np
 from PIL import Image
 
 from creative.batch import product_files, sku_folder, sku_seed
-from creative.compose import BannerCopy, BrandKit, default_copy, load_brand_kit, save_brand_kit
-from creative.compose import banner_copy_from
+from creative.compose import BannerCopy, BrandKit, banner_copy_from, default_copy, load_brand_kit, save_brand_kit
 from creative.creative_set import CreativeSet, png_bytes
-from creative.studio import Settings
 from creative.generate.compliance import Rules, Violation, check_fields, load_rules
 from creative.generate.limits import platform_spec, text_length
 from creative.inputs.product import Product
 from creative.paths import atomic_write_bytes
+from creative.studio import Settings
 
 if TYPE_CHECKING:
     from creative.compose.banners import Banner
