@@ -21,7 +21,8 @@ from creative.compose.banners import Banner, compose_banners, rerender
 from creative.creative_set import CreativeSet
 from creative.encode import DEFAULT_IMAGE_WEIGHT, Analysis, analyze_many
 from creative.encode.cutout import product_cutout
-from creative.generate.text import TextResult, generate_captions, generate_copy
+from creative.condition.prompts import CAPTIONS
+from creative.generate.text import TextRequest, TextResult, add_captioner, generate_captions, generate_copy, write
 from creative.generate.visuals import BannerOptions, propose_visuals
 from creative.inputs.product import Product
 from creative.models import Models, Profile, RoleUnavailableError, load_profile
@@ -53,7 +54,8 @@ class Settings:
 
 
 # where each stage starts, as a share of a product's time: encode is done, banners take longest
-STAGE_SHARES = {"captions": 0.05, "copy": 0.25, "banners": 0.6}
+STAGE_SHARES = {"text": 0.05, "banners": 0.6}
+STAGE_LABELS = {"text": "copy and captions", "banners": "banners"}
 
 
 class Studio:
@@ -178,17 +180,30 @@ class Studio:
         timings = {"analyze": round(encode_seconds, 3)}
 
         def timed(stage: str, fn, *args, **kwargs):
-            progress(STAGE_SHARES[stage], f"{stage} ({kwargs['platform']})" if "platform" in kwargs else stage)
+            progress(STAGE_SHARES[stage], STAGE_LABELS[stage])
             t = time.perf_counter()
             result = fn(*args, **kwargs)
             timings[stage] = round(timings.get(stage, 0.0) + time.perf_counter() - t, 3)
             return result
 
         common = {"seed": seed, "analysis": analysis}
-        captions = timed("captions", self.captions, product, n=settings.n_captions, **common)
-        platforms = dict.fromkeys(settings.platforms or product.platforms)
-        copy = {p: timed("copy", self.copy, product, platform=p, n=settings.n_copies, rules=rules, **common) for p in platforms}
-        words = copy.get("banner") or timed("copy", self.copy, product, platform="banner", n=1, rules=rules, **common)
+        platforms = list(dict.fromkeys(settings.platforms or product.platforms))
+        # captions and every platform's copy (and the banner's words) in one batched decode
+        requests = [TextRequest(product, analysis, CAPTIONS, settings.n_captions, seed=seed)]
+        requests += [TextRequest(product, analysis, p, settings.n_copies, seed=seed, rules=rules) for p in platforms]
+        if "banner" not in platforms:
+            requests.append(TextRequest(product, analysis, "banner", 1, seed=seed, rules=rules))
+        text_start, text_share = STAGE_SHARES["text"], STAGE_SHARES["banners"] - STAGE_SHARES["text"]
+
+        def text_steps(fraction: float) -> None:
+            progress(text_start + text_share * fraction, f"copy ({', '.join(platforms)}) and captions")
+
+        drafts = timed("text", write, self.models, requests, progress=text_steps)
+        drafts[0] = add_captioner(self.models, product, drafts[0], product.language, seed)
+        ranked = [rank_text(d, r.n, r.section, self._clip_for(d)) for r, d in zip(requests, drafts)]
+        captions = ranked[0]
+        copy = dict(zip(platforms, ranked[1:]))
+        words = copy.get("banner") or ranked[-1]
         banner_start = STAGE_SHARES["banners"]  # the longest stage reports its own steps, within its share
 
         def banner_steps(fraction: float, step: str) -> None:

@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "creative"
 
 # Top-level parts of the package, by floor. A module may import its own floor and below.
 FLOORS = {
-    "paths": 0, "data": 0, "vectors": 0, "colour": 0, "geometry": 0,  # shared helpers: no models, no stages
+    "paths": 0, "data": 0, "vectors": 0, "colour": 0, "geometry": 0, "textunits": 0,  # shared helpers: no models, no stages
     "inputs": 1, "models": 1,
     "encode": 2,
     "condition": 3,

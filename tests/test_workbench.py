@@ -38,7 +38,7 @@ def bench(tiny_studio, product) -> Workbench:
     stages = []
     bench.generate(progress=lambda fraction, stage: stages.append((fraction, stage)))
     names = [s for _, s in stages]
-    assert names[:2] == ["analyzing", "captions"] and "banners" in names
+    assert names[:2] == ["analyzing", "copy and captions"] and "banners" in names
     assert "banners: composing 300x250" in names  # the longest stage reports its own steps
     assert [f for f, _ in stages] == sorted(f for f, _ in stages)
     return bench

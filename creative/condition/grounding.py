@@ -28,7 +28,9 @@ def looks_like_instruction(text: str) -> bool:
     return bool(_injection_re().search(text))
 
 
-_SENTENCE = re.compile(r"(?<=[.!?。！？;；\n])\s*")
+# A Latin sentence ends at punctuation followed by a space ("1.0 L" and "18/8" are not ends);
+# Chinese punctuation and line breaks end one wherever they are.
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|(?<=[。！？；\n])\s*")
 
 
 def strip_instructions(text: str) -> tuple[str, list[str]]:

@@ -63,15 +63,12 @@ def parse_attributes(pairs: Iterable[str]) -> dict[str, str]:
 ImageInput = Any  # str | os.PathLike | bytes | PIL.Image.Image (checked in the validator)
 
 
-class Product(BaseModel):
-    """One product. Only `title` and one image are required.
-
-    >>> Product(images=["samples/images/shoe.jpg"], title="Trail running shoe")
-    """
+class Facts(BaseModel):
+    """What a product is, in words: everything a copywriter works from (no photos). Training
+    pairs and few-shot examples are Facts; a `Product` is Facts with photos."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True, str_strip_whitespace=True, extra="forbid")
 
-    images: list[ImageInput] = Field(min_length=1, max_length=MAX_IMAGES)
     title: str = Field(min_length=1, max_length=MAX_TITLE)
     description: str = Field("", max_length=MAX_DESCRIPTION)
     attributes: dict[str, str] = Field(default_factory=dict, max_length=MAX_ATTRIBUTES)
@@ -81,31 +78,8 @@ class Product(BaseModel):
     audience: str = Field("", max_length=MAX_SHORT)
     tone: str = "friendly"
     language: Literal["en", "zh"] = "en"
-    platforms: list[str] = Field(default_factory=lambda: ["generic"])
-    sku: str = Field("", max_length=MAX_SHORT)
 
-    @field_validator("images", mode="before")
-    @classmethod
-    def _images(cls, value: Any) -> list[Any]:
-        items = value if isinstance(value, (list, tuple)) else [value]
-        out = []
-        for i, item in enumerate(items):
-            if isinstance(item, (str, os.PathLike)):
-                path = Path(item).expanduser()
-                if not path.is_file():
-                    raise ValueError(f"image {i}: file not found: {path}")
-                out.append(path)
-            elif isinstance(item, (bytes, bytearray)):
-                if not item:
-                    raise ValueError(f"image {i}: empty bytes")
-                out.append(bytes(item))
-            elif hasattr(item, "mode") and hasattr(item, "size"):  # a PIL image, without importing PIL
-                out.append(item)
-            else:
-                raise ValueError(f"image {i}: expected a file path, bytes or a PIL image, got {type(item).__name__}")
-        return out
-
-    @field_validator("title", "brand", "audience", "sku", mode="before")
+    @field_validator("title", "brand", "audience", mode="before")
     @classmethod
     def _one_line(cls, value: Any) -> Any:
         return clean_text(value) if isinstance(value, str) else value
@@ -139,6 +113,54 @@ class Product(BaseModel):
             raise ValueError(f"unknown tone {value!r}; choose one of {', '.join(tones)}")
         return value
 
+    def facts_text(self) -> list[str]:
+        """Short texts that describe the product, for CLIP's 77-token text encoder:
+        the title, a line of brand and attributes, and the first sentence of the description."""
+        texts = [self.title]
+        facts = ", ".join([self.brand] * bool(self.brand) + [f"{k}: {v}" for k, v in self.attributes.items()])
+        if facts:
+            texts.append(facts)
+        if self.description:
+            texts.append(re.split(r"(?<=[.!?。！？])\s*", self.description, maxsplit=1)[0])
+        return texts
+
+
+class Product(Facts):
+    """One product: its facts and photos. Only `title` and one image are required.
+
+    >>> Product(images=["samples/images/shoe.jpg"], title="Trail running shoe")
+    """
+
+    images: list[ImageInput] = Field(min_length=1, max_length=MAX_IMAGES)
+    platforms: list[str] = Field(default_factory=lambda: ["generic"])
+    sku: str = Field("", max_length=MAX_SHORT)
+
+    @field_validator("images", mode="before")
+    @classmethod
+    def _images(cls, value: Any) -> list[Any]:
+        items = value if isinstance(value, (list, tuple)) else [value]
+        out = []
+        for i, item in enumerate(items):
+            if isinstance(item, (str, os.PathLike)):
+                path = Path(item).expanduser()
+                if not path.is_file():
+                    raise ValueError(f"image {i}: file not found: {path}")
+                out.append(path)
+            elif isinstance(item, (bytes, bytearray)):
+                if not item:
+                    raise ValueError(f"image {i}: empty bytes")
+                out.append(bytes(item))
+            elif hasattr(item, "mode") and hasattr(item, "size"):  # a PIL image, without importing PIL
+                out.append(item)
+            else:
+                raise ValueError(f"image {i}: expected a file path, bytes or a PIL image, got {type(item).__name__}")
+        return out
+
+    @field_validator("sku", mode="before")
+    @classmethod
+    def _sku(cls, value: Any) -> Any:
+        return clean_text(value) if isinstance(value, str) else value
+
     @field_validator("platforms")
     @classmethod
     def _platforms(cls, value: list[str]) -> list[str]:
@@ -153,14 +175,3 @@ class Product(BaseModel):
         from creative.inputs.images import load_image
 
         return [load_image(src, keep_alpha=keep_alpha) for src in self.images]
-
-    def facts_text(self) -> list[str]:
-        """Short texts that describe the product, for CLIP's 77-token text encoder:
-        the title, a line of brand and attributes, and the first sentence of the description."""
-        texts = [self.title]
-        facts = ", ".join([self.brand] * bool(self.brand) + [f"{k}: {v}" for k, v in self.attributes.items()])
-        if facts:
-            texts.append(facts)
-        if self.description:
-            texts.append(re.split(r"(?<=[.!?。！？])\s*", self.description, maxsplit=1)[0])
-        return texts
