@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from creative.catalog import CatalogRow, read_catalog
+from creative.catalog import CatalogOptions, CatalogRow, read_catalog
 from creative.paths import atomic_write_bytes
 from creative.pipeline import Settings
 
@@ -146,6 +146,15 @@ def manifest_rows(sku: str, folder: str, creative_set) -> list[dict[str, Any]]:
     return rows
 
 
+def skipped_image_rows(row: CatalogRow) -> list[dict[str, Any]]:
+    """A manifest row per photo of the product that could not be used, with the reason."""
+    return [
+        {"sku": row.sku, "kind": "skipped_image", "path": None, "size": None, "platform": None, "rank": None, "score": None, "scores": {},
+         "text": {"image": ref, "reason": why, "where": row.where}, "models": {}}
+        for ref, why in row.skipped
+    ]
+
+
 def _manifest_lines(rows: list[dict[str, Any]]) -> bytes:
     return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rows).encode("utf-8")
 
@@ -206,9 +215,12 @@ def index_html(rows: list[dict[str, Any]], errors: list[dict[str, Any]]) -> byte
                 parts.append(f"<tr><td>{e(r['platform'])} #{e(r['rank'])}</td><td>{fields}</td><td>{e(round(r['score'], 3))}</td></tr>")
             elif r["kind"] == "caption":
                 parts.append(f"<tr><td>caption #{e(r['rank'])}</td><td>{e(r['text'])}</td><td>{e(round(r['score'], 3))}</td></tr>")
+            elif r["kind"] == "skipped_image":
+                parts.append(f"<tr class='err'><td>photo not used</td><td>{e(r['text']['image'])}: {e(r['text']['reason'])}</td><td></td></tr>")
         parts.append(f"</table><p>models: {e(', '.join(f'{k}={v}' for k, v in head['models'].items()))}</p></section>")
     if errors:
-        parts.append("<section><h2>Errors</h2><ul>" + "".join(f"<li class='err'>{e(x['sku'])} (line {e(x['line'])}): {e(x['error'])}</li>" for x in errors) + "</ul></section>")
+        where = lambda x: x.get("where") or f"line {x['line']}"  # noqa: E731 - errors.jsonl of older runs have no 'where'
+        parts.append("<section><h2>Errors</h2><ul>" + "".join(f"<li class='err'>{e(x['sku'])} ({e(where(x))}): {e(x['error'])}</li>" for x in errors) + "</ul></section>")
     parts.append("</body></html>\n")
     return "".join(parts).encode("utf-8")
 
@@ -216,19 +228,16 @@ def index_html(rows: list[dict[str, Any]], errors: list[dict[str, Any]]) -> byte
 # -- the run --------------------------------------------------------------------------
 
 
-def plan_rows(catalog: str | Path, images_dir: str | Path | None, limit: int | None, only: list[str] | None) -> tuple[list[CatalogRow], list[dict[str, Any]]]:
+def plan_rows(
+    catalog: str | Path, images_dir: str | Path | None, limit: int | None, only: list[str] | None, catalog_options: CatalogOptions | None = None
+) -> tuple[list[CatalogRow], list[dict[str, Any]]]:
     """Rows to make, and rows that are errors before any model runs."""
-    rows = read_catalog(catalog, images_dir)
-    if only:
-        wanted = set(only)
-        rows = [r for r in rows if r.sku in wanted]
-    if limit is not None:
-        rows = rows[:limit]
+    rows = read_catalog(catalog, images_dir, catalog_options, only=only, limit=limit)
     good, errors = [], []
     for r in rows:
         problem = r.error or sku_problem(r.sku)
         if problem:
-            errors.append({"sku": r.sku, "line": r.line, "error": problem})
+            errors.append({"sku": r.sku, "line": r.line, "where": r.where, "error": problem})
         else:
             good.append(r)
     return good, errors
@@ -252,10 +261,11 @@ def run_batch(
     ray_address: str | None = None,
     workers: int = 2,
     progress: bool = True,
+    catalog_options: CatalogOptions | None = None,
 ) -> BatchSummary:
     start = time.perf_counter()
     out = _resolve_out(out)
-    todo, errors = plan_rows(catalog, images_dir, limit, only)
+    todo, errors = plan_rows(catalog, images_dir, limit, only, catalog_options)
     manifest = out / "manifest.jsonl"
     rows, done = _read_manifest(manifest)
     atomic_write_bytes(manifest, _manifest_lines(rows))
@@ -267,7 +277,7 @@ def run_batch(
             shutil.rmtree(folder)
 
     def record_error(row: CatalogRow, message: str) -> None:
-        errors.append({"sku": row.sku, "line": row.line, "error": message})
+        errors.append({"sku": row.sku, "line": row.line, "where": row.where, "error": message})
         summary.failed.append(errors[-1])
         _write_errors(out, errors)
 
@@ -288,7 +298,7 @@ def run_batch(
                 if name != "creative.json":
                     atomic_write_bytes(_inside(out, target / name), blob)
             atomic_write_bytes(_inside(out, target / "creative.json"), files["creative.json"])
-            rows += _append(manifest, set_rows)
+            rows += _append(manifest, skipped_image_rows(row) + set_rows)
             summary.done.append(row.sku)
         bar.update(1)
     bar.close()
