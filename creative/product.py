@@ -111,8 +111,8 @@ class Product(BaseModel):
         from creative.inputs.prices import PriceError, parse_price
 
         values = dict(values)
-        currency = str(values.get("currency") or "").strip().upper()
-        currency = currency if re.fullmatch(r"[A-Z]{3}", currency) else ""  # a bad one fails on its own field
+        given = str(values.get("currency") or "").strip().upper()
+        currency = given if re.fullmatch(r"[A-Z]{3}", given) else ""  # a bad one fails on its own field
         language = values.get("language") if values.get("language") in ("en", "zh") else "en"
         for key in ("price", "sale_price"):
             text = values.get(key)
@@ -128,7 +128,7 @@ class Product(BaseModel):
                 continue
             currency = currency or (price.currency or "")
             values[key] = float(price.amount)
-        if currency:
+        if currency and not given:
             values["currency"] = currency
         return values
 

@@ -95,9 +95,13 @@ class ImageServer:
                 if status == 200:
                     headers.setdefault("ETag", etag)
                 for key, value in headers.items():
-                    self.send_header(key, value)
+                    if value is not None:  # None: leave the header out (a body read until the connection closes)
+                        self.send_header(key, value)
                 self.end_headers()
-                self.wfile.write(body)
+                try:
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a size cap, a timeout): as it may
 
             def log_message(self, *args):  # quiet
                 pass

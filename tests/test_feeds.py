@@ -434,3 +434,14 @@ def test_importing_the_catalog_loads_no_network_or_parser_library():
     code = "import sys, creative.catalog, creative.cli; print(sorted(m for m in ('httpx', 'lxml', 'babel', 'torch', 'charset_normalizer') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ}, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_an_xml_feed_in_the_encoding_it_declares(shop, tmp_path):
+    text = fill(GOOGLE_RSS, shop.url).replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="ISO-8859-1"?>')
+    text = text.replace("Hand-thrown stoneware mug", "Hand-thrown stoneware mug (grès émaillé)")
+    (tmp_path / "latin1.xml").write_bytes(text.encode("latin-1"))
+    rows = read_catalog(tmp_path / "latin1.xml")
+    assert rows[1].product.description.startswith("Hand-thrown stoneware mug (grès émaillé)")
+    (tmp_path / "broken.xml").write_bytes(text.replace("ISO-8859-1", "UTF-8").encode("latin-1"))
+    with pytest.raises(CatalogError, match="broken.xml: not well-formed XML"):
+        read_catalog(tmp_path / "broken.xml")

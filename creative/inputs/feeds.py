@@ -115,8 +115,14 @@ def read_feed(path: str | Path, *, format: str = "auto", variants: str = "attrib
             f"{path}: unsupported catalog format {suffix!r} (use .csv, .tsv, .jsonl or .xml; "
             "from Excel or Numbers, save as 'CSV UTF-8')"
         )
+    raw = path.read_bytes()
+    if suffix in _XML_SUFFIXES and not encoding:
+        # XML names its own encoding (declaration or BOM; UTF-8 by default): the parser reads it
+        if format not in ("auto", "google"):
+            raise CatalogError(f"{path}: an XML file is read as a Google Merchant Center feed, not as {format}")
+        return Feed(path, "google", _spec("google")["label"], "as the XML declares", None, list(_xml_records(path, raw)))
     try:
-        text, used = decode(path.read_bytes(), str(path), encoding)
+        text, used = decode(raw, str(path), encoding)
     except EncodingError as e:
         raise CatalogError(str(e)) from None
     if suffix in _JSONL_SUFFIXES:
@@ -509,7 +515,7 @@ def _google_records(table: _Table) -> Iterator[Record]:
         yield Record(row.first, row.where, _google_fields(values))
 
 
-def _xml_records(path: Path, text: str) -> Iterator[Record]:
+def _xml_records(path: Path, text: str | bytes) -> Iterator[Record]:
     """Items of an RSS 2.0 or Atom 1.0 feed in the g: namespace. DTDs are refused outright:
     a product feed has no use for one, and entity declarations are how XML bombs and
     external-entity reads work."""
@@ -520,7 +526,7 @@ def _xml_records(path: Path, text: str) -> Iterator[Record]:
 
     namespace = _spec("google")["namespace"]
     try:
-        root = fromstring(text.lstrip("\ufeff"), forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        root = fromstring(text.lstrip("\ufeff") if isinstance(text, str) else text, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as e:
         raise CatalogError(f"{path}: refused: the XML declares a DTD or entities ({type(e).__name__}); a product feed needs neither") from None
     except ParseError as e:

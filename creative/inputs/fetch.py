@@ -119,8 +119,9 @@ class ImageFetcher:
         unique = list(dict.fromkeys(u.strip() for u in urls))
         if not unique:
             return {}
-        todo = [u for u in unique if self.refresh or self.cached(u) is None]
-        results = {u: Fetched(u, self.cached(u)[0]) for u in unique if u not in todo}
+        hits = {} if self.refresh else {u: hit for u in unique if (hit := self.cached(u))}
+        todo = [u for u in unique if u not in hits]
+        results = {u: Fetched(u, hit[0]) for u, hit in hits.items()}
         if todo:
             import httpx
 

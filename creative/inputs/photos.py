@@ -56,7 +56,7 @@ def _local(ref: str, base: Path, roots: list[Path], allow_any_path: bool) -> tup
         return None, "is a directory, not an image file"
     if not resolved.is_file():
         return None, "file not found"
-    return resolved, None
+    return path, None  # as the catalog names it (relative stays relative): outputs record it so
 
 
 def resolve_photos(
