@@ -97,7 +97,8 @@ class Product(BaseModel):
     platforms: list[str] = Field(default_factory=lambda: ["generic"])
     sku: str = Field("", max_length=MAX_SHORT)
     # A discounted price below `price` (a feed's sale price): banners show a discount only when
-    # both are given. Last, so creative.json files saved before it existed load unchanged.
+    # both are given. Last, so the facts in creative.json keep their order (files saved before
+    # it existed load with None).
     sale_price: float | None = Field(None, ge=0, le=10_000_000)
 
     @model_validator(mode="before")

@@ -445,3 +445,18 @@ def test_an_xml_feed_in_the_encoding_it_declares(shop, tmp_path):
     (tmp_path / "broken.xml").write_bytes(text.replace("ISO-8859-1", "UTF-8").encode("latin-1"))
     with pytest.raises(CatalogError, match="broken.xml: not well-formed XML"):
         read_catalog(tmp_path / "broken.xml")
+
+
+def test_a_discount_needs_both_prices(tmp_path):
+    draw_product(tmp_path / "a.png")
+    header = WOO.splitlines()[0]
+    cells = header.split(",")
+    row = dict.fromkeys(cells, "")
+    row.update({"Type": "simple", "SKU": "S1", "Name": "Mug", "Sale price": "24.00", "Images": "a.png"})
+    (tmp_path / "wc.csv").write_text(header + "\n" + ",".join(row[c] for c in cells) + "\n")
+    p = read_catalog(tmp_path / "wc.csv")[0].product
+    assert (p.price, p.sale_price) == (24.0, None)  # a sale price alone is the price
+    shopify = "Handle,Title,Variant Price,Variant Compare At Price,Image Src\nmug,Mug,30.00,24.00,a.png\n"
+    (tmp_path / "shopify.csv").write_text(shopify)
+    p = read_catalog(tmp_path / "shopify.csv")[0].product
+    assert (p.price, p.sale_price) == (30.0, None)  # a compare-at price below the price is no discount

@@ -401,7 +401,7 @@ def _shopify_records(table: _Table, variants: str) -> Iterator[Record]:
         }
         attributes = _extra_attributes("shopify", table, head.cells, used)
 
-        def option_values(row: _Row) -> list[tuple[str, str]]:
+        def option_values(row: _Row, names: list[str] = names) -> list[tuple[str, str]]:
             pairs = []
             for name, (_, v) in zip(names, options):
                 value = row.cells[v].strip() if v is not None else ""
