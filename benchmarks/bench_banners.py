@@ -28,13 +28,13 @@ def table(rows: list[tuple], header: tuple) -> None:
 
 
 def bench_composition() -> None:
-    from creative.catalog import read_catalog
+    from creative.inputs.catalog import read_catalog
     from creative.compose import all_sizes
-    from creative.cutout import product_cutout
+    from creative.encode.cutout import product_cutout
     from creative.studio import Studio
 
     studio = Studio.from_profile("auto")
-    studio.resolutions  # resolve once, outside the timings
+    studio.models.resolutions  # resolve once, outside the timings
     rows = []
     for row in read_catalog(REPO / "samples" / "catalog.csv"):
         if not row.product:
@@ -42,7 +42,7 @@ def bench_composition() -> None:
         product = row.product
         photo = product.load_images(keep_alpha=True)[0]
         t0 = time.perf_counter()
-        cut = product_cutout(studio, photo)
+        cut = product_cutout(studio.models, photo)
         t_cut = time.perf_counter() - t0
         t0 = time.perf_counter()
         banners = studio.banners(product, n=1, seed=0)
@@ -57,8 +57,8 @@ def bench_composition() -> None:
 def bench_tiny_diffusion() -> None:
     from PIL import Image, ImageDraw
 
-    from creative.cutout import cut_out
-    from creative.generate.visuals import propose_visuals
+    from creative.encode.cutout import cut_out
+    from creative.generate.visuals import BannerOptions, propose_visuals
     from creative.studio import Studio
 
     studio = Studio.from_profile("tiny", device="cpu")
@@ -67,9 +67,9 @@ def bench_tiny_diffusion() -> None:
     cut = cut_out(im)
     rows = []
     for mode in ("background", "inpaint", "img2img"):
-        propose_visuals(studio, cut, title="warm-up", n=3, mode=mode)  # model load, first-call kernels
+        propose_visuals(studio.models, cut, title="warm-up", options=BannerOptions(n=3, mode=mode))  # model load, first-call kernels
         t0 = time.perf_counter()
-        result = propose_visuals(studio, cut, title="bag", n=3, mode=mode)
+        result = propose_visuals(studio.models, cut, title="bag", options=BannerOptions(n=3, mode=mode))
         dt = time.perf_counter() - t0
         size = result.visuals[0].image.size if result.visuals[0].image else None
         rows.append((mode, "tiny-sd", f"{size[0]}x{size[1]}" if size else "-", 3, f"{dt * 1000:.0f}"))

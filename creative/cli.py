@@ -24,7 +24,7 @@ def _warn(message: str) -> None:
 
 
 def cmd_models_list(args: argparse.Namespace) -> int:
-    from creative.profiles import list_profiles, load_profile
+    from creative.models.profiles import list_profiles, load_profile
 
     profiles = [load_profile(name) for name in list_profiles()]
     if args.json:
@@ -54,8 +54,8 @@ def cmd_models_list(args: argparse.Namespace) -> int:
 
 
 def cmd_models_status(args: argparse.Namespace) -> int:
-    from creative.profiles import load_profile
-    from creative.resolve import resolve_profile
+    from creative.models.profiles import load_profile
+    from creative.models.resolve import resolve_profile
 
     profile = load_profile(args.profile)
     resolutions = resolve_profile(profile)
@@ -73,10 +73,10 @@ def cmd_models_status(args: argparse.Namespace) -> int:
 
 
 def cmd_models_pull(args: argparse.Namespace) -> int:
-    from creative.loaders import fetch_hub
-    from creative.profiles import load_profile
-    from creative.resolve import hub_offline_reason, resolve_role, tiny_folder
-    from creative.tiny import ensure_tiny
+    from creative.models.loaders import fetch_hub
+    from creative.models.profiles import load_profile
+    from creative.models.resolve import hub_offline_reason, resolve_role, tiny_folder
+    from creative.models.tiny import ensure_tiny
 
     profile = load_profile(args.profile)
     failed = False
@@ -111,7 +111,7 @@ def cmd_models_pull(args: argparse.Namespace) -> int:
 
 
 def _product_from_args(args: argparse.Namespace):
-    from creative.product import Product, parse_attributes
+    from creative.inputs.product import Product, parse_attributes
 
     return Product(
         images=args.images,
@@ -127,7 +127,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from creative.studio import Studio
 
     if args.catalog:
-        from creative.catalog import read_catalog
+        from creative.inputs.catalog import read_catalog
 
         rows = read_catalog(args.catalog, args.images_dir, _catalog_options(args))
         products = [row.product for row in rows if row.product]
@@ -181,7 +181,7 @@ def _text_result_json(studio, result, **extra: Any) -> dict[str, Any]:
         **extra,
         "variants": [_variant_json(c) for c in result.kept],
         "dropped": [_variant_json(c) for c in result.dropped],
-        "models": {role: res.model for role, res in studio.resolutions.items()},
+        "models": studio.models.names(),
         "fallbacks": result.notes,
     }
 
@@ -208,9 +208,9 @@ def cmd_captions(args: argparse.Namespace) -> int:
     studio, product, analysis = _text_studio(args)
     prefix = None
     if args.prefix:
-        from creative.prefix import load_prefix
+        from creative.condition.prefix import load_prefix
 
-        prefix = load_prefix(args.prefix, studio.device)
+        prefix = load_prefix(args.prefix, studio.models.device)
     result = studio.captions(product, n=args.n, seed=args.seed, analysis=analysis, prefix=prefix)
     for note in result.notes:
         _warn(note)
@@ -237,12 +237,20 @@ def cmd_copy(args: argparse.Namespace) -> int:
 
 
 def cmd_train_captioner(args: argparse.Namespace) -> int:
-    from creative.prefix import train_prefix
+    from creative.condition.prefix import train_prefix
     from creative.studio import Studio
 
     studio = Studio.from_profile(args.profile)
     report = train_prefix(
-        studio, args.pairs, args.out, steps=args.steps, batch_size=args.batch_size, lr=args.lr, prefix_length=args.prefix_length, seed=args.seed
+        studio.models,
+        args.pairs,
+        args.out,
+        steps=args.steps,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        prefix_length=args.prefix_length,
+        seed=args.seed,
+        image_weight=studio.image_weight,
     )
     if report.resumed_from:
         print(f"resumed from step {report.resumed_from}")
@@ -257,7 +265,7 @@ def cmd_banners(args: argparse.Namespace) -> int:
     import re
     from pathlib import Path
 
-    from creative.compose import load_brand_kit
+    from creative.inputs.brand import load_brand_kit
     from creative.studio import Studio
 
     product = _product_from_args(args)
@@ -325,7 +333,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def _catalog_options(args: argparse.Namespace):
-    from creative.catalog import CatalogOptions
+    from creative.inputs.catalog import CatalogOptions
 
     return CatalogOptions(
         format=args.format,
@@ -396,7 +404,7 @@ def cmd_studio(args: argparse.Namespace) -> int:
     if args.share:
         _warn("--share publishes the studio through a public gradio.live link")
     try:
-        from creative.app import launch
+        from creative.ui.app import launch
     except ModuleNotFoundError as e:
         if e.name != "gradio":
             raise
@@ -562,13 +570,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         from pydantic import ValidationError
 
-        from creative.product import describe_error
+        from creative.inputs.product import describe_error
 
         if isinstance(e, ValidationError):
             print(f"creative: error: invalid product: {describe_error(e)}", file=sys.stderr)
             return EXIT_USAGE
-        from creative.images import ImageError
-        from creative.profiles import ProfileError
+        from creative.inputs.images import ImageError
+        from creative.models.profiles import ProfileError
 
         code = EXIT_USAGE if isinstance(e, (ImageError, ProfileError, ValueError)) else EXIT_FAILED
         print(f"creative: error: {e}", file=sys.stderr)

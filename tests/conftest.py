@@ -57,7 +57,7 @@ def product_image(tmp_path: Path) -> Path:
 @pytest.fixture
 def offline_studio(monkeypatch):
     """The `auto` profile on a machine with no hub and an empty cache (like CI)."""
-    from creative import resolve
+    from creative.models import resolve
     from creative.studio import Studio
 
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")

@@ -10,8 +10,8 @@ from PIL import Image
 from creative.condition import Generated
 from creative.generate import text as text_stage
 from creative.generate.limits import platform_names, platform_spec, text_length
-from creative.product import Product
-from creative.profiles import Profile, Role, load_profile
+from creative.inputs.product import Product
+from creative.models.profiles import Profile, Role, load_profile
 from creative.studio import Studio
 
 PLATFORMS = platform_names()

@@ -9,7 +9,7 @@ import os
 import pytest
 
 from conftest import draw_product
-from creative.catalog import CatalogError, CatalogOptions, read_catalog
+from creative.inputs.catalog import CatalogError, CatalogOptions, read_catalog
 from creative.inputs.feeds import read_feed
 
 SHOE_BODY = "<p>Lightweight road running shoe with a cushioned foam midsole.</p><ul><li>Engineered mesh upper</li><li>8 mm drop</li></ul>"
@@ -431,7 +431,7 @@ def test_importing_the_catalog_loads_no_network_or_parser_library():
     import subprocess
     import sys
 
-    code = "import sys, creative.catalog, creative.cli; print(sorted(m for m in ('httpx', 'lxml', 'babel', 'torch', 'charset_normalizer') if m in sys.modules))"
+    code = "import sys, creative.inputs.catalog, creative.cli; print(sorted(m for m in ('httpx', 'lxml', 'babel', 'torch', 'charset_normalizer') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ}, check=True).stdout
     assert out.strip() == "[]"
 

@@ -4,7 +4,7 @@ URL with its ETag, all against a server on 127.0.0.1."""
 import time
 
 from creative.inputs.fetch import ImageFetcher
-from creative.product import Product
+from creative.inputs.product import Product
 
 
 def test_a_passing_failure_is_retried_with_backoff(image_server, tmp_path):

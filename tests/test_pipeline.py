@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from conftest import SAMPLES
-from creative.catalog import read_catalog
-from creative.pipeline import CreativeSet
+from creative.inputs.catalog import read_catalog
+from creative.creative_set import CreativeSet
 
 FAST = dict(sizes=["300x250", "1200x628"], n_captions=1, n_copies=1, n_visuals=1)
 

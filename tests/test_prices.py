@@ -9,9 +9,9 @@ import pytest
 
 from conftest import SAMPLES
 from creative.compose import default_copy
+from creative.creative_set import CreativeSet
 from creative.inputs.prices import PriceError, currency_in, parse_price
-from creative.pipeline import CreativeSet
-from creative.product import Product, describe_error
+from creative.inputs.product import Product, describe_error
 
 IMAGE = SAMPLES / "images" / "ceramic_mug.jpg"
 

@@ -12,7 +12,7 @@ import pytest
 
 gr = pytest.importorskip("gradio")
 
-from creative import app  # noqa: E402
+from creative.ui import app  # noqa: E402
 from creative.cli import build_parser, studio_auth  # noqa: E402
 from creative.compose import BrandKit, load_brand_kit  # noqa: E402
 

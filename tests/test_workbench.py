@@ -14,9 +14,9 @@ import pytest
 
 from creative.batch import BatchOptions, run_batch
 from creative.compose import BannerCopy
-from creative.pipeline import png_bytes
-from creative.product import Product
-from creative.workbench import Settings, Workbench
+from creative.creative_set import png_bytes
+from creative.inputs.product import Product
+from creative.ui.workbench import Settings, Workbench
 
 REPO = Path(__file__).resolve().parent.parent
 SHOE = REPO / "samples" / "images" / "running_shoe_side.jpg"
@@ -54,9 +54,9 @@ def test_looks_group_one_visual_in_every_size_best_first(bench):
 
 
 def test_an_edit_re_renders_every_size_of_one_look_without_diffusion_and_re_checks_it(bench, monkeypatch):
-    import creative.generate.visuals as visuals
+    import creative.studio
 
-    monkeypatch.setattr(visuals, "propose_visuals", lambda *a, **k: pytest.fail("an edit must not make visuals"))
+    monkeypatch.setattr(creative.studio, "propose_visuals", lambda *a, **k: pytest.fail("an edit must not make visuals"))
     first, second = bench.looks()
     before = {b.size: pixels(b) for b in first.banners}
     other = {b.size: pixels(b) for b in second.banners}

@@ -15,8 +15,11 @@ import re
 from creative import data
 from creative.compose.layout import BannerSize, all_sizes, banner_size, plan, template_for
 from creative.compose.render import Rendered, placed_product, render, render_banner
-from creative.compose.spec import BannerCopy, Box, BrandKit, LayerSpec, TextBlock, TextLayer, load_brand_kit, save_brand_kit
+from creative.compose.spec import BannerCopy, LayerSpec, TextBlock, TextLayer
 from creative.compose.typeset import FontNotFoundError
+from creative.generate.text import Candidate
+from creative.geometry import Box
+from creative.inputs.brand import BrandKit, load_brand_kit, save_brand_kit
 
 __all__ = [
     "BannerCopy",
@@ -29,6 +32,7 @@ __all__ = [
     "TextBlock",
     "TextLayer",
     "all_sizes",
+    "banner_copy_from",
     "banner_size",
     "default_copy",
     "load_brand_kit",
@@ -91,3 +95,11 @@ def default_copy(product) -> BannerCopy:
     # no-break spaces around the dot: the price never starts a line on its own
     subline = "\u00a0·\u00a0".join(p for p in (phrase, price) if p)
     return BannerCopy(product.title, subline, table["cta"].get(lang, table["cta"]["en"]))
+
+
+def banner_copy_from(variants: list[Candidate]) -> BannerCopy | None:
+    """The best banner-platform variant as the words on the banner, or None."""
+    if not variants:
+        return None
+    f = variants[0].fields
+    return BannerCopy(headline=f.get("headline", ""), subline=f.get("subline", ""), cta=f.get("cta", ""))

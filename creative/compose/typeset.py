@@ -22,7 +22,8 @@ from pathlib import Path
 from PIL import ImageFont
 
 from creative import data
-from creative.compose.spec import BrandKit, TextBlock, TextLayer
+from creative.compose.spec import TextBlock, TextLayer
+from creative.inputs.brand import BrandKit
 
 
 class FontNotFoundError(RuntimeError):

@@ -12,7 +12,6 @@ candidate says which in `source`.
 from __future__ import annotations
 
 import re
-import zlib
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -22,12 +21,12 @@ from creative import data
 from creative.condition import Grounding, Guidance, ground, guided_generate, leaks_instructions, sequence_logprob, strip_instructions
 from creative.generate.compliance import Rules, check_fields, load_rules, repair
 from creative.generate.limits import dangling_end, fit, platform_spec, text_length
-from creative.product import clean_text
-from creative.rank import cosine, mmr
+from creative.inputs.product import clean_text
 
 if TYPE_CHECKING:
-    from creative.product import Product
-    from creative.studio import Analysis, Studio
+    from creative.encode import Analysis
+    from creative.inputs.product import Product
+    from creative.models import Models
 
 CTA_LIMIT = 25  # platforms without a CTA field still get a button label this short
 
@@ -62,10 +61,11 @@ class Candidate:
 
 @dataclass
 class TextResult:
-    kept: list[Candidate]  # best first
+    kept: list[Candidate]  # fit, compliant drafts; best first once ranked (`rank.rank_text`)
     dropped: list[Candidate]  # with violations saying why
     raw: list[Candidate]  # LM outputs before limits and compliance (for measurement)
     notes: list[str]  # fallbacks: what ran without its model
+    target: np.ndarray | None = None  # (d,) the CLIP embedding candidates are ranked against; None without CLIP
 
     def __iter__(self):
         return iter(self.kept)
@@ -105,19 +105,19 @@ def usable(text: str) -> bool:
 # -- shared plumbing ------------------------------------------------------------------
 
 
-def _lm_languages(studio: "Studio") -> list[str]:
-    entry = studio.resolutions["lm"].entry
+def _lm_languages(models: "Models") -> list[str]:
+    entry = models.resolutions["lm"].entry
     return list(entry.options.get("languages", ["en", "zh"])) if entry else []
 
 
-def _notes_and_guidance(studio: "Studio", language: str) -> tuple[bool, bool, list[str]]:
+def _notes_and_guidance(models: "Models", language: str) -> tuple[bool, bool, list[str]]:
     notes = []
-    lm_ok = studio.available("lm") and language in _lm_languages(studio)
-    if not studio.available("lm"):
-        notes.append(f"lm unavailable ({studio.resolutions['lm'].reason}): text built from product facts")
+    lm_ok = models.available("lm") and language in _lm_languages(models)
+    if not models.available("lm"):
+        notes.append(f"lm unavailable ({models.resolutions['lm'].reason}): text built from product facts")
     elif not lm_ok:
-        notes.append(f"lm {studio.resolutions['lm'].model} cannot write '{language}': text built from product facts")
-    clip_ok = studio.available("clip")
+        notes.append(f"lm {models.resolutions['lm'].model} cannot write '{language}': text built from product facts")
+    clip_ok = models.available("clip")
     if not clip_ok:
         notes.append("clip unavailable: no CLIP-guided decoding; ranked by LM fluency only")
     return lm_ok, clip_ok, notes
@@ -147,48 +147,6 @@ def _fill_templates(kind: str, product: "Product", language: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _rank(studio: "Studio", candidates: list[Candidate], target: np.ndarray | None, n: int, section: str) -> list[Candidate]:
-    """Drop near-duplicates, score, pick a diverse n with MMR, return best score first."""
-    cfg = data.load("ranking")[section]
-    if not candidates:
-        return []
-    if target is not None:
-        emb = studio.clip.encode_texts([c.text for c in candidates])
-        clip_scores = np.asarray(studio.clip.score(emb @ target), dtype=float)
-    else:
-        emb = _char_ngram_vectors([c.text for c in candidates])
-        clip_scores = None
-    # near-duplicates: keep the first (lower seed) of each group
-    keep: list[int] = []
-    sims = cosine(emb, emb)
-    for i in range(len(candidates)):
-        if all(sims[i, j] < cfg["duplicate_similarity"] for j in keep):
-            keep.append(i)
-    weights = dict(cfg["weights"])
-    if clip_scores is None:
-        weights.pop("clip")
-    total = sum(weights.values())
-    for i in keep:
-        c = candidates[i]
-        if clip_scores is not None:
-            c.scores["clip"] = float(clip_scores[i])
-        c.scores["fluency"] = float(np.exp(c.fluency)) if c.fluency is not None else 0.0
-        c.score = sum(w * c.scores[k] for k, w in weights.items()) / total
-    relevance = np.array([candidates[i].score for i in keep])
-    chosen = [keep[j] for j in mmr(relevance, emb[keep], k=n, diversity=cfg["mmr_diversity"])]
-    return sorted((candidates[i] for i in chosen), key=lambda c: -c.score)
-
-
-def _char_ngram_vectors(texts: list[str], n: int = 3, dim: int = 512) -> np.ndarray:
-    """Hashed character-trigram counts: a model-free similarity for duplicate checks."""
-    out = np.zeros((len(texts), dim), np.float32)
-    for row, text in enumerate(texts):
-        t = f"  {text.lower()} "
-        for i in range(len(t) - n + 1):
-            out[row, zlib.crc32(t[i : i + n].encode()) % dim] += 1  # crc32, not hash(): stable across runs
-    return out
-
-
 # -- ad copy --------------------------------------------------------------------------
 
 
@@ -210,18 +168,18 @@ def _max_tokens(limit: int) -> int:
     return min(64, limit // 2 + 6)
 
 
-def _pick_cta(studio: "Studio", lm_ok: bool, grounding: Grounding, headline: str, tone: str, language: str, limit: int, counting: str) -> tuple[str, float | None]:
+def _pick_cta(models: "Models", lm_ok: bool, grounding: Grounding, headline: str, tone: str, language: str, limit: int, counting: str) -> tuple[str, float | None]:
     options = [c for c in data.load("prompts")["cta"][language][tone] if text_length(c, counting) <= limit]
     if not lm_ok or len(options) == 1:
         return options[0], None
     msgs = grounding.messages(f"Headline: {headline}\nWrite a call to action button label.", tone=tone)
-    scores = sequence_logprob(studio.model("lm"), msgs, options)
+    scores = sequence_logprob(models.get("lm"), msgs, options)
     best = int(np.argmax(scores))
     return options[best], scores[best]
 
 
 def generate_copy(
-    studio: "Studio",
+    models: "Models",
     product: "Product",
     *,
     platform: str = "generic",
@@ -229,19 +187,26 @@ def generate_copy(
     tone: str | None = None,
     language: str | None = None,
     seed: int = 0,
-    analysis: "Analysis | None" = None,
+    analysis: "Analysis",
     rules: Rules | None = None,
     guidance: Guidance = Guidance(),
 ) -> TextResult:
+    """Ad-copy drafts for one platform (rank them with `rank.rank_text`, against the fused
+    product embedding in `target`): about n * oversample variants (ranking.toml), each field
+    within the platform's character limit (platforms.toml; Google counts CJK double), checked
+    and repaired against the compliance `rules`, with a call to action chosen per tone.
+
+    Raises ValueError for an unknown tone or platform. Every variant that failed a check is
+    in `dropped` with the reason; when every LM variant fails, drafts are built from the
+    product's facts and `notes` says so."""
     tone = tone or product.tone
     language = language or product.language
     if tone not in data.load("tones"):
         raise ValueError(f"unknown tone {tone!r}; choose one of {', '.join(data.load('tones'))}")
     limits, counting = _fields_for(platform)
-    analysis = analysis or studio.analyze(product)
     rules = rules or load_rules()
     grounding = ground(product, analysis, language)
-    lm_ok, clip_ok, notes = _notes_and_guidance(studio, language)
+    lm_ok, clip_ok, notes = _notes_and_guidance(models, language)
     target = analysis.embedding.fused if clip_ok and analysis.embedding is not None else None
     lm_fields = [f for f in limits if f != "cta"]
     angles = data.load("prompts")["angles"][language]
@@ -252,8 +217,8 @@ def generate_copy(
     raw: list[Candidate] = []
     drafts: list[Candidate] = []
     if lm_ok:
-        lm = studio.model("lm")
-        clip = studio.clip if target is not None else None
+        lm = models.get("lm")
+        clip = models.clip if target is not None else None
         for i in range(max(n, 1) * cfg["oversample"]):
             angle, s = angles[i % len(angles)], seed * 1000 + i
             # the first variant decodes greedily, the rest sample among the re-scored top-k: small
@@ -276,11 +241,10 @@ def generate_copy(
         more, more_dropped = _check_copy(_template_copy(product, lm_fields, language, seed), grounding, limits, counting, rules, language)
         drafts, dropped = more, dropped + more_dropped
 
-    kept = _rank(studio, drafts, target, n, "copy")
-    for c in kept:
-        c.fields["cta"], _ = _pick_cta(studio, lm_ok, grounding, c.fields.get("headline", ""), tone, language, limits["cta"], counting)
+    for c in drafts:
+        c.fields["cta"], _ = _pick_cta(models, lm_ok, grounding, c.fields.get("headline", ""), tone, language, limits["cta"], counting)
         c.lengths = {f: text_length(v, counting) for f, v in c.fields.items()}
-    return TextResult(kept, dropped, raw, notes)
+    return TextResult(drafts, dropped, raw, notes, target)
 
 
 def _template_copy(product: "Product", fields: list[str], language: str, seed: int) -> list[Candidate]:
@@ -337,29 +301,35 @@ def _check_copy(raw: list[Candidate], grounding: Grounding, limits: dict[str, in
 
 
 def generate_captions(
-    studio: "Studio",
+    models: "Models",
     product: "Product",
     *,
     n: int = 4,
     language: str | None = None,
     seed: int = 0,
-    analysis: "Analysis | None" = None,
+    analysis: "Analysis",
     guidance: Guidance = Guidance(),
     prefix: Any = None,
 ) -> TextResult:
-    """Short alt texts and one-sentence descriptions, ranked by CLIP alignment with the photo."""
+    """Short alt texts and one-sentence descriptions of the product photo (rank them with
+    `rank.rank_text`, against the pooled image embedding in `target`).
+
+    About n * oversample (ranking.toml) candidates, half alt texts (at most 125 characters,
+    where screen readers cut) and half descriptions (200), from the LM (CLIP-guided when a
+    CLIP model is there; also through the learned `prefix` when given), the captioner, or,
+    when no LM writes the language, templates of the product's facts. Every candidate that
+    failed a check is in `dropped` with the reason."""
     language = language or product.language
-    analysis = analysis or studio.analyze(product)
     grounding = ground(product, analysis, language)
-    lm_ok, clip_ok, notes = _notes_and_guidance(studio, language)
+    lm_ok, clip_ok, notes = _notes_and_guidance(models, language)
     target = analysis.embedding.image if clip_ok and analysis.embedding is not None else None
     prompts = data.load("prompts")[language]
     limits = {"alt": 125, "descriptive": 200}  # alt text: screen readers cut around 125 characters
     raw: list[Candidate] = []
     per_kind = max(1, (n * data.load("ranking")["captions"]["oversample"] + 1) // 2)
     if lm_ok:
-        lm = studio.model("lm")
-        clip = studio.clip if target is not None else None
+        lm = models.get("lm")
+        clip = models.clip if target is not None else None
         for kind in ("alt", "descriptive"):
             for i in range(per_kind):
                 s = seed * 1000 + i
@@ -373,11 +343,11 @@ def generate_captions(
     else:
         for kind in ("alt", "descriptive"):
             raw += [Candidate({"caption": t}, "facts template", kind, seed) for t in _fill_templates(f"caption_{kind}", product, language)]
-    if studio.available("captioner") and language == "en":
+    if models.available("captioner") and language == "en":
         images = product.load_images()
-        for text in studio.model("captioner").caption(images):
+        for text in models.get("captioner").caption(images):
             raw.append(Candidate({"caption": clean_output(text)}, "captioner", "descriptive", seed))
-    elif not studio.available("captioner"):
+    elif not models.available("captioner"):
         notes.append("captioner unavailable (optional)")
 
     drafts, dropped = [], []
@@ -393,4 +363,4 @@ def generate_captions(
                 c.violations.append({"rule": "empty", "term": "", "detail": "no usable caption"})
         c.lengths = {"caption": len(c.fields["caption"])}
         (dropped if c.violations else drafts).append(c)
-    return TextResult(_rank(studio, drafts, target, n, "captions"), dropped, raw, notes)
+    return TextResult(drafts, dropped, raw, notes, target)

@@ -58,7 +58,7 @@ class CatalogError(ValueError):
 
 @dataclass
 class Record:
-    """One product as read from the file, in our own columns (see `creative.catalog`).
+    """One product as read from the file, in our own columns (see `creative.inputs.catalog`).
     `line` is where it starts (CSV line, or the item's number in an XML feed); `where` says
     it for people ('line 4', 'lines 2-5 (handle trail-shoe)', 'item 3')."""
 

@@ -156,7 +156,7 @@ class ImageFetcher:
     def _attempt(self, client, url: str, hit: tuple[Path, dict] | None) -> Fetched:
         import httpx
 
-        from creative.images import ImageError, load_image
+        from creative.inputs.images import ImageError, load_image
 
         headers = {}
         if hit and hit[1].get("etag"):

@@ -72,7 +72,7 @@ def resolve_photos(
     (concurrently, cached); then every candidate file is decoded once, in parallel threads.
     Photos past the first `max_images` usable ones are skipped, with that reason. Never
     raises for a bad reference: each becomes a reason."""
-    from creative.images import ImageError, load_image
+    from creative.inputs.images import ImageError, load_image
 
     roots = [Path(r).resolve() for r in roots]
     urls = [ref for refs in products for ref in refs if is_url(ref)]

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
-from creative.profiles import ModelEntry
+from creative.models.profiles import ModelEntry
 
 # Part of every tiny model's cache key: bump it when a builder changes what it builds.
 BUILD_VERSION = 2
@@ -231,7 +231,7 @@ def ensure_tiny(entry: ModelEntry, seed: int, folder: Path) -> Path:
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
             BUILDERS[entry.loader](entry, tmp)
-        (tmp / "DONE").write_text("built by creative.tiny\n")
+        (tmp / "DONE").write_text("built by creative.models.tiny\n")
         if folder.exists():  # a half-built folder from a killed run
             shutil.rmtree(folder)
         tmp.rename(folder)

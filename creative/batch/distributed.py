@@ -19,8 +19,8 @@ import zipfile
 from dataclasses import asdict
 from typing import Any, Iterator
 
-from creative.batch import BatchOptions, load_extras, _set_threads, make_sku
-from creative.catalog import CatalogRow
+from creative.batch.job import BatchOptions, load_extras, make_sku, set_threads
+from creative.inputs.catalog import CatalogRow
 
 
 def _zip(files: dict[str, bytes]) -> bytes:
@@ -43,12 +43,12 @@ class StudioActor:
         from creative.studio import Studio
 
         self.options = BatchOptions(**options)
-        _set_threads(self.options.threads or 1)
+        set_threads(self.options.threads or 1)
         self.studio = Studio.from_profile(self.options.profile)
         self.brand, self.rules = load_extras(self.options)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list]:
-        from creative.product import Product
+        from creative.inputs.product import Product
 
         out: dict[str, list] = {"index": [], "files": [], "rows": [], "error": []}
         for index, sku, line, product in zip(batch["index"], batch["sku"], batch["line"], batch["product"]):

@@ -220,8 +220,8 @@ class Product(BaseModel):
         return list(dict.fromkeys(value)) or ["generic"]
 
     def load_images(self, *, keep_alpha: bool = False) -> list:
-        """Decode every image safely (see `creative.images.load_image`)."""
-        from creative.images import load_image
+        """Decode every image safely (see `creative.inputs.images.load_image`)."""
+        from creative.inputs.images import load_image
 
         return [load_image(src, keep_alpha=keep_alpha) for src in self.images]
 

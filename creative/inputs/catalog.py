@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from creative import data
 from creative.inputs.feeds import CatalogError, CatalogOptions, read_feed
-from creative.product import MAX_IMAGES, Product, describe_error
+from creative.inputs.product import MAX_IMAGES, Product, describe_error
 
 KNOWN = set(data.load("feeds")["creative"]["columns"])
 __all__ = ["CatalogError", "CatalogOptions", "CatalogRow", "product_from_record", "read_catalog"]

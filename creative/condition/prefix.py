@@ -24,11 +24,11 @@ import numpy as np
 import torch
 from torch import nn
 
-from creative.encode import fuse
+from creative.encode.embeddings import DEFAULT_IMAGE_WEIGHT, fuse
 from creative.paths import atomic_write_bytes
 
 if TYPE_CHECKING:
-    from creative.studio import Studio
+    from creative.models import Models
 
 
 class PrefixMapper(nn.Module):
@@ -141,7 +141,7 @@ def load_prefix(path: str | Path, device: str = "cpu") -> Prefix:
 
 
 def train_prefix(
-    studio: "Studio",
+    models: "Models",
     pairs_csv: str | Path,
     out_dir: str | Path,
     *,
@@ -152,23 +152,24 @@ def train_prefix(
     seed: int = 0,
     checkpoint_every: int = 25,
     progress: bool = True,
+    image_weight: float = DEFAULT_IMAGE_WEIGHT,
 ) -> TrainReport:
     """Train (or resume training) the mapper with the LM frozen. Deterministic for a seed:
     batch `i` is drawn from a generator seeded with (seed, i), so a resumed run sees exactly
     the batches an uninterrupted one would."""
     from tqdm.auto import tqdm
 
-    from creative.images import load_image
+    from creative.inputs.images import load_image
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    lm, clip = studio.model("lm"), studio.clip
+    lm, clip = models.get("lm"), models.clip
     pairs = read_pairs(pairs_csv)
     images = [load_image(p) for p, _, _ in pairs]
     image_emb = clip.encode_images(images)
     titles = [t for _, _, t in pairs]
     text_emb = clip.encode_texts([t or "." for t in titles])
-    cond = np.stack([fuse(i, t, studio.image_weight) if title else i for i, t, title in zip(image_emb, text_emb, titles)])
+    cond = np.stack([fuse(i, t, image_weight) if title else i for i, t, title in zip(image_emb, text_emb, titles)])
 
     tok = lm.tokenizer
     eos = tok.eos_token or ""

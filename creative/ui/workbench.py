@@ -30,15 +30,16 @@ import numpy as np
 from PIL import Image
 
 from creative.batch import product_files, sku_folder, sku_seed
-from creative.compose import BannerCopy, BrandKit, default_copy, load_brand_kit, save_brand_kit
+from creative.compose import BannerCopy, BrandKit, banner_copy_from, default_copy, load_brand_kit, save_brand_kit
+from creative.creative_set import CreativeSet, png_bytes
 from creative.generate.compliance import Rules, Violation, check_fields, load_rules
 from creative.generate.limits import platform_spec, text_length
+from creative.inputs.product import Product
 from creative.paths import atomic_write_bytes
-from creative.pipeline import CreativeSet, Settings, banner_copy_from, png_bytes
-from creative.product import Product
+from creative.studio import Settings
 
 if TYPE_CHECKING:
-    from creative.banners import Banner
+    from creative.compose.banners import Banner
     from creative.studio import Analysis, Studio
 
 Progress = Callable[[float, str], None]
@@ -184,8 +185,7 @@ class Workbench:
         """New words or colours on one look, in every size: re-rendered from the layer specs, no
         diffusion. The words are kept even when the check finds a problem (the marketer
         decides); the check says what to fix."""
-        from creative.banners import restyle
-        from creative.product import clean_text
+        from creative.inputs.product import clean_text
 
         result = self._require()
         look = self.look(key)
@@ -193,10 +193,8 @@ class Workbench:
             words = BannerCopy(*(clean_text(getattr(words, f)) for f in ("headline", "subline", "cta")))
             if not words.headline:
                 raise ValueError("the headline must not be empty")
-        clip, fused = self._clip()
-        replaced = {
-            id(b): restyle(b, copy=words, text_colour=text_colour, button_colour=button_colour, clip=clip, product_embedding=fused) for b in look.banners
-        }
+        fused = self._fused()
+        replaced = {id(b): self.studio.restyle(b, copy=words, text_colour=text_colour, button_colour=button_colour, product_embedding=fused) for b in look.banners}
         result.banners = [replaced.get(id(b), b) for b in result.banners]
         self.edited_looks.add(key)
         if words is not None:
@@ -205,12 +203,9 @@ class Workbench:
         check.layout = {b.size: changes for b in replaced.values() if (changes := [f"{role}: {c}" for role, t in b.metadata["text"].items() for c in t["changes"]])}
         return check
 
-    def _clip(self):
-        """The CLIP model and the product's fused embedding, when there is a CLIP model."""
-        result = self._require()
-        if "fused" not in result.embeddings or not self.studio.available("clip"):
-            return None, None
-        return self.studio.clip, result.embeddings["fused"]
+    def _fused(self):
+        """The product's fused embedding (None without a CLIP model)."""
+        return self._require().embeddings.get("fused")
 
     # -- regenerate ----------------------------------------------------------------
 
@@ -226,8 +221,6 @@ class Workbench:
     def regenerate_copy(self, progress: Progress | None = None) -> None:
         """New ad copy for every platform with a new seed; locked variants stay on top. Looks
         that are neither locked nor edited get the new banner words (re-rendered, no diffusion)."""
-        from creative.banners import restyle
-
         result = self._require()
         report = progress or (lambda fraction, stage: None)
         self.copy_seed += SEED_STEP
@@ -247,11 +240,9 @@ class Workbench:
         words = banner_copy_from(banner_variants) or default_copy(self.product)
         source = banner_variants[0].source if banner_variants else "product facts"
         self.words = words
-        clip, fused = self._clip()
+        fused = self._fused()
         keep = self.locked_looks | self.edited_looks
-        result.banners = [
-            b if look_key(b) in keep else restyle(b, copy=words, copy_source=source, clip=clip, product_embedding=fused) for b in result.banners
-        ]
+        result.banners = [b if look_key(b) in keep else self.studio.restyle(b, copy=words, copy_source=source, product_embedding=fused) for b in result.banners]
         _rerank(result)
 
     @_serialised

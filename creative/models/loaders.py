@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from creative.models.profiles import ModelEntry
 from creative.paths import creative_home
-from creative.profiles import ModelEntry
 
 
 class ModelLoadError(RuntimeError):
@@ -141,7 +141,7 @@ class Segmenter:
 def load_open_clip(path: Path, entry: ModelEntry, device: str):
     import open_clip
 
-    from creative.encode import ClipEncoder
+    from creative.models.clip import ClipEncoder
 
     try:
         model, _, preprocess = open_clip.create_model_and_transforms(f"local-dir:{path}", device=device, weights_only=True)

@@ -1,12 +1,9 @@
-"""The batch banner script: a catalog in; per-SKU folders, a manifest and a contact sheet out.
+"""The batch output layout: per-SKU folders, manifest.jsonl / manifest.csv, errors.jsonl and
+the index.html contact sheet, written crash-safe (temporary name, then rename) and never
+outside the output folder.
 
-    creative batch samples/catalog.csv --out out/
-
-Crash-safe and resumable. Every file is written under a temporary name and renamed. A SKU
-is done only once its block of manifest rows, ending with its `sku` row, is in
-manifest.jsonl; a rerun skips done SKUs, drops the rows of a half-written block and redoes
-that SKU from scratch. Outputs are deterministic (a seed per SKU), so a run killed at any
-moment and rerun equals an uninterrupted run. Nothing is written outside `--out`.
+    DIR/<SKU>/...            CreativeSet.files() (banners, copy, captions, creative.json)
+    DIR/manifest.jsonl       one row per asset; a SKU's block ends with its `sku` row
 """
 
 from __future__ import annotations
@@ -18,17 +15,14 @@ import io
 import json
 import os
 import re
-import shutil
-import sys
-import time
 import zlib
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any
 
-from creative.catalog import CatalogOptions, CatalogRow, read_catalog
 from creative.paths import atomic_write_bytes
-from creative.pipeline import Settings
+
+if TYPE_CHECKING:
+    from creative.inputs.catalog import CatalogRow
 
 MANIFEST_FIELDS = ["sku", "kind", "path", "size", "platform", "rank", "score", "scores", "text", "models"]
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -36,30 +30,6 @@ _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 class BatchError(ValueError):
     pass
-
-
-@dataclass
-class BatchOptions(Settings):
-    """The pipeline's settings, plus where the models, brand kit and rules come from."""
-
-    profile: str = "auto"
-    brand_kit: str | None = None
-    rules: str | None = None
-    # torch threads per worker (local: the one process; ray: each actor, default 1). Float
-    # sums depend on it, so engines give bit-identical outputs when it is the same.
-    threads: int | None = None
-
-
-@dataclass
-class BatchSummary:
-    done: list[str] = field(default_factory=list)  # SKUs made in this run
-    skipped: list[str] = field(default_factory=list)  # already done by an earlier run
-    failed: list[dict[str, Any]] = field(default_factory=list)  # {"sku", "line", "error"}
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed
 
 
 # -- names and seeds ------------------------------------------------------------------
@@ -87,7 +57,7 @@ def sku_seed(sku: str, base: int) -> int:
 # -- manifest -------------------------------------------------------------------------
 
 
-def _read_manifest(path: Path) -> tuple[list[dict[str, Any]], set[str]]:
+def read_manifest(path: Path) -> tuple[list[dict[str, Any]], set[str]]:
     """Complete blocks only: rows of SKUs whose closing `sku` row is present."""
     if not path.is_file():
         return [], set()
@@ -101,7 +71,7 @@ def _read_manifest(path: Path) -> tuple[list[dict[str, Any]], set[str]]:
     return [r for r in rows if r["sku"] in done], done
 
 
-def _append(path: Path, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def append_rows(path: Path, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One write() of whole lines, flushed to disk before the SKU counts as done. Returns the
     rows as a later run will read them back, so both runs build identical derived files."""
     lines = [json.dumps(r, ensure_ascii=False, sort_keys=True) for r in rows]
@@ -146,7 +116,7 @@ def manifest_rows(sku: str, folder: str, creative_set) -> list[dict[str, Any]]:
     return rows
 
 
-def skipped_image_rows(row: CatalogRow) -> list[dict[str, Any]]:
+def skipped_image_rows(row: "CatalogRow") -> list[dict[str, Any]]:
     """A manifest row per photo of the product that could not be used, with the reason."""
     return [
         {"sku": row.sku, "kind": "skipped_image", "path": None, "size": None, "platform": None, "rank": None, "score": None, "scores": {},
@@ -155,7 +125,7 @@ def skipped_image_rows(row: CatalogRow) -> list[dict[str, Any]]:
     ]
 
 
-def _manifest_lines(rows: list[dict[str, Any]]) -> bytes:
+def manifest_lines(rows: list[dict[str, Any]]) -> bytes:
     return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rows).encode("utf-8")
 
 
@@ -176,9 +146,9 @@ def product_files(sku: str, creative_set, png=None) -> dict[str, bytes]:
     """What a batch run over a one-product catalog writes, by path inside --out: the SKU's
     folder, the manifests, errors.jsonl and index.html (the studio's zip download)."""
     folder = sku_folder(sku)
-    rows = [json.loads(line) for line in _manifest_lines(manifest_rows(sku, folder, creative_set)).splitlines()]  # as a rerun reads them
+    rows = [json.loads(line) for line in manifest_lines(manifest_rows(sku, folder, creative_set)).splitlines()]  # as a rerun reads them
     files = {f"{folder}/{name}": blob for name, blob in creative_set.files(png).items()}
-    return files | {"manifest.jsonl": _manifest_lines(rows), "manifest.csv": manifest_csv(rows), "errors.jsonl": b"", "index.html": index_html(rows, [])}
+    return files | {"manifest.jsonl": manifest_lines(rows), "manifest.csv": manifest_csv(rows), "errors.jsonl": b"", "index.html": index_html(rows, [])}
 
 
 # -- contact sheet --------------------------------------------------------------------
@@ -225,133 +195,11 @@ def index_html(rows: list[dict[str, Any]], errors: list[dict[str, Any]]) -> byte
     return "".join(parts).encode("utf-8")
 
 
-# -- the run --------------------------------------------------------------------------
-
-
-def plan_rows(
-    catalog: str | Path, images_dir: str | Path | None, limit: int | None, only: list[str] | None, catalog_options: CatalogOptions | None = None
-) -> tuple[list[CatalogRow], list[dict[str, Any]]]:
-    """Rows to make, and rows that are errors before any model runs."""
-    rows = read_catalog(catalog, images_dir, catalog_options, only=only, limit=limit)
-    good, errors = [], []
-    for r in rows:
-        problem = r.error or sku_problem(r.sku)
-        if problem:
-            errors.append({"sku": r.sku, "line": r.line, "where": r.where, "error": problem})
-        else:
-            good.append(r)
-    return good, errors
-
-
-def _resolve_out(out: str | Path) -> Path:
-    out = Path(out).resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    return out
-
-
-def run_batch(
-    catalog: str | Path,
-    out: str | Path,
-    *,
-    images_dir: str | Path | None = None,
-    options: BatchOptions = BatchOptions(),
-    limit: int | None = None,
-    only: list[str] | None = None,
-    engine: str = "local",
-    ray_address: str | None = None,
-    workers: int = 2,
-    progress: bool = True,
-    catalog_options: CatalogOptions | None = None,
-) -> BatchSummary:
-    start = time.perf_counter()
-    out = _resolve_out(out)
-    todo, errors = plan_rows(catalog, images_dir, limit, only, catalog_options)
-    manifest = out / "manifest.jsonl"
-    rows, done = _read_manifest(manifest)
-    atomic_write_bytes(manifest, _manifest_lines(rows))
-    summary = BatchSummary(skipped=[r.sku for r in todo if r.sku in done])
-    todo = [r for r in todo if r.sku not in done]
-    for r in todo:  # half-done folders from a killed run start over
-        folder = out / sku_folder(r.sku)
-        if folder.exists():
-            shutil.rmtree(folder)
-
-    def record_error(row: CatalogRow, message: str) -> None:
-        errors.append({"sku": row.sku, "line": row.line, "where": row.where, "error": message})
-        summary.failed.append(errors[-1])
-        _write_errors(out, errors)
-
-    summary.failed = list(errors)
-    _write_errors(out, errors)
-    from tqdm.auto import tqdm
-
-    bar = tqdm(total=len(todo), unit="product", desc="banners", disable=not progress, file=sys.stderr)
-    results = _run_local(todo, options) if engine == "local" else _run_ray(todo, options, ray_address, workers)
-    for row, files_or_error in results:
-        if isinstance(files_or_error, str):
-            record_error(row, files_or_error)
-        else:
-            folder = sku_folder(row.sku)
-            files, set_rows = files_or_error
-            target = out / folder
-            for name, blob in files.items():  # creative.json last: see CreativeSet.save
-                if name != "creative.json":
-                    atomic_write_bytes(_inside(out, target / name), blob)
-            atomic_write_bytes(_inside(out, target / "creative.json"), files["creative.json"])
-            rows += _append(manifest, skipped_image_rows(row) + set_rows)
-            summary.done.append(row.sku)
-        bar.update(1)
-    bar.close()
-    write_manifest_csv(out, rows)
-    write_index(out, rows, errors)
-    summary.seconds = time.perf_counter() - start
-    return summary
-
-
-def _inside(out: Path, path: Path) -> Path:
+def inside(out: Path, path: Path) -> Path:
     if not path.resolve().is_relative_to(out):
         raise BatchError(f"refusing to write outside {out}: {path}")
     return path
 
 
-def _write_errors(out: Path, errors: list[dict[str, Any]]) -> None:
+def write_errors(out: Path, errors: list[dict[str, Any]]) -> None:
     atomic_write_bytes(out / "errors.jsonl", "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in errors).encode("utf-8"))
-
-
-def make_sku(studio, row: CatalogRow, options: BatchOptions, brand=None, rules=None) -> tuple[dict[str, bytes], list[dict[str, Any]]]:
-    """Everything one SKU produces, as files in memory and manifest rows (engine-independent)."""
-    creative_set = studio.generate(row.product, seed=sku_seed(row.sku, options.seed), brand=brand, rules=rules, **options.generate_kwargs())
-    return creative_set.files(), manifest_rows(row.sku, sku_folder(row.sku), creative_set)
-
-
-def _set_threads(threads: int | None) -> None:
-    if threads:
-        import torch
-
-        torch.set_num_threads(threads)
-
-
-def load_extras(options: BatchOptions):
-    from creative.compose import load_brand_kit
-    from creative.generate.compliance import load_rules
-
-    return (load_brand_kit(options.brand_kit) if options.brand_kit else None), load_rules(options.rules)
-
-
-def _run_local(todo: list[CatalogRow], options: BatchOptions) -> Iterator[tuple[CatalogRow, Any]]:
-    from creative.studio import Studio
-
-    _set_threads(options.threads)
-    studio = Studio.from_profile(options.profile)
-    brand, rules = load_extras(options)
-    for row in todo:
-        try:
-            yield row, make_sku(studio, row, options, brand, rules)
-        except Exception as e:  # noqa: BLE001 - one bad product must not stop the catalog
-            yield row, f"{type(e).__name__}: {e}"
-
-
-def _run_ray(todo: list[CatalogRow], options: BatchOptions, address: str | None, workers: int) -> Iterator[tuple[CatalogRow, Any]]:
-    from creative.distributed import run_on_ray
-
-    yield from run_on_ray(todo, options, address, workers)

@@ -1,4 +1,4 @@
-"""Colour helpers: hex parsing, HSL, and WCAG 2.x relative luminance and contrast ratio."""
+"""Colour helpers: hex parsing, HSL, CIE L*a*b*, and WCAG 2.x relative luminance and contrast ratio."""
 
 from __future__ import annotations
 
@@ -55,3 +55,13 @@ def worst_contrast(colour: RGB, pixels: np.ndarray) -> float:
         return 21.0
     text = float(relative_luminance(np.array(colour)))
     return float(contrast_ratio(text, lum).min())
+
+
+def to_lab(rgb: RGB) -> np.ndarray:
+    """CIE L*a*b* (D65) of an sRGB colour: distances there follow what people call similar."""
+    c = np.asarray(rgb, dtype=np.float64) / 255
+    lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]) @ lin
+    t = xyz / np.array([0.95047, 1.0, 1.08883])  # relative to the D65 white
+    f = np.where(t > 0.008856, np.cbrt(t), 7.787 * t + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])

@@ -1,7 +1,7 @@
 """Model profiles: which weights fill each role, read from the TOML files under `models/`.
 
 A profile maps every role to an ordered list of candidate model entries. Which candidate
-actually fills a role on this machine is decided in `creative.resolve`, not here: this
+actually fills a role on this machine is decided in `creative.models.resolve`, not here: this
 module only reads and validates data.
 """
 
@@ -29,7 +29,7 @@ class Role(str, Enum):
 OPTIONAL_ROLES = frozenset({Role.captioner, Role.segmenter})
 
 # Where profile files live: the repository's models/ folder, then the user's own.
-PACKAGE_MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+PACKAGE_MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 
 
 class ProfileError(ValueError):

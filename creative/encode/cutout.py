@@ -16,10 +16,13 @@ Four paths, tried in this order, and the one taken is recorded in `Cutout.method
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from PIL import Image, ImageFilter
+
+if TYPE_CHECKING:
+    from creative.models import Models
 
 Method = Literal["alpha", "classical", "segmenter", "framed"]
 
@@ -367,7 +370,7 @@ def _decontaminate(rgb: np.ndarray, alpha: np.ndarray, bg: np.ndarray) -> np.nda
 
 def cut_out(image: Image.Image, *, segmenter=None) -> Cutout:
     """Cut the product out of a photo (RGB or RGBA). `segmenter` is a loaded
-    `creative.loaders.Segmenter`, used only when the classical path is unreliable."""
+    `creative.models.loaders.Segmenter`, used only when the classical path is unreliable."""
     if image.mode == "RGBA":
         alpha = np.asarray(image.getchannel("A"))
         if alpha.min() < 250 and np.mean(alpha < 8) > 0.01:
@@ -412,14 +415,14 @@ def _segment(rgb: Image.Image, segmenter) -> Image.Image | str:
     return Image.fromarray(np.dstack([np.asarray(rgb), a8]), "RGBA")
 
 
-def product_cutout(studio, image: Image.Image) -> Cutout:
-    """`cut_out`, consulting the studio's segmenter (loaded only then) when the classical path
+def product_cutout(models: "Models | None", image: Image.Image) -> Cutout:
+    """`cut_out`, consulting the profile's segmenter (loaded only then) when the classical path
     is unreliable and the profile has one on this machine."""
     cut = cut_out(image)
-    if cut.method != "framed" or studio is None or not studio.available("segmenter"):
+    if cut.method != "framed" or models is None or not models.available("segmenter"):
         return cut
     try:
-        segmenter = studio.model("segmenter")
+        segmenter = models.get("segmenter")
     except Exception as e:  # noqa: BLE001 - an optional model that fails to load is skipped, and said so
         cut.notes.append(f"segmenter failed to load: {e}")
         return cut

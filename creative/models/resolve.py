@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlparse
 
+from creative.models.profiles import OPTIONAL_ROLES, ModelEntry, Profile, Role
 from creative.paths import creative_home
-from creative.profiles import OPTIONAL_ROLES, ModelEntry, Profile, Role
 
 Status = Literal["local", "download", "unavailable"]
 
@@ -101,7 +101,7 @@ def package_file(entry: ModelEntry) -> Path | None:
 
 
 def tiny_key(entry: ModelEntry, seed: int) -> str:
-    from creative.tiny import BUILD_VERSION
+    from creative.models.tiny import BUILD_VERSION
 
     blob = json.dumps({"loader": entry.loader, "config": entry.config, "seed": seed, "build": BUILD_VERSION}, sort_keys=True)
     return f"{entry.id}-{hashlib.sha256(blob.encode()).hexdigest()[:12]}"

@@ -1,5 +1,5 @@
-"""The whole pipeline for a product: encode -> condition/generate (captions, copy, visuals)
--> compose -> rank, as one call, and `CreativeSet`, what it returns, saved and loaded.
+"""`CreativeSet`: everything the pipeline made for one product (`Studio.generate`), saved
+and loaded in the batch script's per-SKU layout.
 
     creative_set = studio.generate(product)          # or studio.generate_many(products)
     creative_set.save("out/SHOE-001")                 # the batch script's per-SKU layout
@@ -11,8 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import time
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -20,33 +19,13 @@ import numpy as np
 from PIL import Image
 
 from creative.generate.text import Candidate
+from creative.inputs.product import Product
 from creative.paths import atomic_write_bytes
-from creative.product import Product
 
 if TYPE_CHECKING:
-    from creative.banners import Banner
-    from creative.compose import BrandKit
-    from creative.generate.compliance import Rules
-    from creative.studio import Analysis, Studio
+    from creative.compose.banners import Banner
 
 FORMAT_VERSION = 1
-
-
-@dataclass
-class Settings:
-    """What the pipeline makes for a product: the batch script's options and the studio's."""
-
-    sizes: list[str] | None = None  # None: every size in sizes.toml
-    platforms: list[str] | None = None  # None: the product's own
-    n_captions: int = 3
-    n_copies: int = 3
-    n_visuals: int = 2
-    style: str = "studio"
-    seed: int = 0
-
-    def generate_kwargs(self) -> dict[str, Any]:
-        """`generate_many`'s keyword arguments, but the seed (callers derive one per product)."""
-        return {f.name: getattr(self, f.name) for f in fields(Settings) if f.name != "seed"}
 
 
 @dataclass
@@ -134,7 +113,7 @@ class CreativeSet:
 
     @classmethod
     def load(cls, directory: str | Path) -> "CreativeSet":
-        from creative.banners import Banner
+        from creative.compose.banners import Banner
         from creative.compose.spec import LayerSpec
 
         directory = Path(directory)
@@ -190,104 +169,3 @@ def _product_facts(product: Product) -> dict[str, Any]:
     facts = product.model_dump(exclude={"images"})
     facts["images"] = [str(p) if isinstance(p, (str, Path)) else f"<{type(p).__name__}>" for p in product.images]
     return facts
-
-
-# -- the pipeline ---------------------------------------------------------------------
-
-
-def banner_copy_from(variants: list[Candidate]):
-    """The best banner-platform variant as the words on the banner, or None."""
-    from creative.compose import BannerCopy
-
-    if not variants:
-        return None
-    f = variants[0].fields
-    return BannerCopy(headline=f.get("headline", ""), subline=f.get("subline", ""), cta=f.get("cta", ""))
-
-
-def generate_many(
-    studio: "Studio",
-    products: list[Product],
-    *,
-    sizes: list[str] | None = None,
-    platforms: list[str] | None = None,
-    n_captions: int = 3,
-    n_copies: int = 3,
-    n_visuals: int = 2,
-    style: str = "studio",
-    seed: int = 0,
-    seeds: list[int] | None = None,
-    brand: "BrandKit | None" = None,
-    rules: "Rules | None" = None,
-    progress: "Callable[[float, str], None] | None" = None,
-) -> list[CreativeSet]:
-    """The pipeline for several products. CLIP encodes all of them in one batched pass per
-    tower; the language model and the diffusion pipeline are loaded once and shared.
-    `progress(fraction done, stage about to run)` is called before each stage."""
-    seeds = seeds or [seed] * len(products)
-    report = progress or (lambda fraction, stage: None)
-    report(0.0, "analyzing")
-    start = time.perf_counter()
-    analyses = studio.analyze_many(products)
-    per_product_encode = (time.perf_counter() - start) / max(1, len(products))
-    out = []
-    for i, (p, a, s) in enumerate(zip(products, analyses, seeds)):
-        # stages of one product, as shares of its time: encode is done, banners take longest
-        def stage_progress(share: float, stage: str, i=i) -> None:
-            report((i + share) / len(products), f"{p.title[:40]}: {stage}" if len(products) > 1 else stage)
-
-        out.append(_generate_one(studio, p, a, s, per_product_encode, sizes, platforms, n_captions, n_copies, n_visuals, style, brand, rules, stage_progress))
-    return out
-
-
-STAGE_SHARES = {"captions": 0.05, "copy": 0.25, "banners": 0.6}  # where each stage starts, of a product's time
-
-
-def _generate_one(studio, product, analysis: "Analysis", seed, encode_seconds, sizes, platforms, n_captions, n_copies, n_visuals, style, brand, rules, progress) -> CreativeSet:
-    timings = {"analyze": round(encode_seconds, 3)}
-
-    def timed(stage: str, fn, *args, **kwargs):
-        progress(STAGE_SHARES[stage], f"{stage} ({kwargs['platform']})" if "platform" in kwargs else stage)
-        t = time.perf_counter()
-        result = fn(*args, **kwargs)
-        timings[stage] = round(timings.get(stage, 0.0) + time.perf_counter() - t, 3)
-        return result
-
-    captions = timed("captions", studio.captions, product, n=n_captions, seed=seed, analysis=analysis)
-    platforms = list(dict.fromkeys(platforms or product.platforms))
-    copy = {p: timed("copy", studio.copy, product, platform=p, n=n_copies, seed=seed, analysis=analysis, rules=rules) for p in platforms}
-    words = copy.get("banner") or timed("copy", studio.copy, product, platform="banner", n=1, seed=seed, analysis=analysis, rules=rules)
-    caption = captions.kept[0].fields["caption"] if captions.kept else None
-    start = STAGE_SHARES["banners"]  # the longest stage reports its own steps, within its share
-
-    def banner_steps(fraction: float, step: str) -> None:
-        progress(start + (1 - start) * fraction, f"banners: {step}")
-
-    banners = timed(
-        "banners",
-        studio.banners,
-        product,
-        analysis=analysis,
-        copy=banner_copy_from(words.kept),
-        sizes=sizes,
-        n=n_visuals,
-        style=style,
-        seed=seed,
-        brand=brand,
-        caption=caption,
-        progress=banner_steps,
-    )
-    fallbacks = list(dict.fromkeys(analysis.fallbacks + captions.notes + [n for r in copy.values() for n in r.notes] + [f for b in banners for f in b.metadata.get("fallbacks", [])]))
-    return CreativeSet(
-        product=product,
-        analysis=analysis.to_dict(),
-        embeddings={k: getattr(analysis.embedding, k) for k in ("image", "text", "fused")} if analysis.embedding is not None else {},
-        captions=captions.kept,
-        copy={p: r.kept for p, r in copy.items()},
-        banners=banners,
-        models={role: res.to_dict() for role, res in studio.resolutions.items()},
-        timings=timings,
-        fallbacks=fallbacks,
-        dropped={"captions": captions.dropped} | {p: r.dropped for p, r in copy.items()},
-        seed=seed,
-    )

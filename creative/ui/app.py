@@ -1,6 +1,6 @@
 """The Gradio studio: a marketer's workbench. `creative studio` starts it on 127.0.0.1:7860.
 
-The UI gathers inputs and shows results; every action is a `creative.workbench.Workbench`
+The UI gathers inputs and shows results; every action is a `creative.ui.workbench.Workbench`
 method, one workbench per browser session. Safe by default: loopback only, no share link,
 an upload size limit, non-images refused, and one model-heavy job at a time (the queue).
 """
@@ -32,11 +32,12 @@ from creative.batch import sku_folder  # noqa: E402
 from creative.compose import BannerCopy, BrandKit, FontNotFoundError, all_sizes, load_brand_kit, save_brand_kit  # noqa: E402
 from creative.generate.limits import platform_names, platform_spec, text_length  # noqa: E402
 from creative.generate.text import CTA_LIMIT  # noqa: E402
-from creative.images import ImageError, load_image  # noqa: E402
+from creative.inputs.images import ImageError, load_image  # noqa: E402
+from creative.inputs.product import Product, describe_error, parse_attributes  # noqa: E402
+from creative.models import RoleUnavailableError  # noqa: E402
 from creative.paths import creative_home  # noqa: E402
-from creative.product import Product, describe_error, parse_attributes  # noqa: E402
-from creative.studio import RoleUnavailableError, Studio  # noqa: E402
-from creative.workbench import Look, Settings, TextCheck, Workbench  # noqa: E402
+from creative.studio import Studio  # noqa: E402
+from creative.ui.workbench import Look, Settings, TextCheck, Workbench  # noqa: E402
 
 log = logging.getLogger("creative.studio")
 
@@ -157,14 +158,14 @@ def saved_kits() -> list[str]:
 
 def roles_table(studio: Studio) -> list[list[str]]:
     rows = []
-    for role, res in studio.resolutions.items():
+    for role, res in studio.models.resolutions.items():
         state = "ready" if res.available else ("unavailable (optional)" if res.optional else "UNAVAILABLE")
         rows.append([role, state, res.model or "-", res.reason])
     return rows
 
 
 def notices(bench: Workbench) -> str:
-    missing = [f"**{role}**" for role, res in bench.studio.resolutions.items() if not res.available and not res.optional]
+    missing = [f"**{role}**" for role, res in bench.studio.models.resolutions.items() if not res.available and not res.optional]
     parts = []
     if missing:
         parts.append(f"No weights on this machine for {', '.join(missing)}: those stages run without their model (see Analysis).")
