@@ -129,11 +129,13 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if args.catalog:
         from creative.inputs.catalog import read_catalog
 
-        rows = read_catalog(args.catalog, args.images_dir)
+        rows = read_catalog(args.catalog, args.images_dir, _catalog_options(args))
         products = [row.product for row in rows if row.product]
         for row in rows:
             if row.error:
-                print(f"creative: error: {args.catalog} line {row.line} (sku {row.sku or '?'}): {row.error}", file=sys.stderr)
+                print(f"creative: error: {args.catalog} {row.where or f'line {row.line}'} (sku {row.sku or '?'}): {row.error}", file=sys.stderr)
+            for image, why in row.skipped:
+                _warn(f"{args.catalog} {row.where} (sku {row.sku}): photo {image} not used: {why}")
     elif args.images and args.title:
         rows, products = [], [_product_from_args(args)]
     else:
@@ -330,6 +332,19 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _catalog_options(args: argparse.Namespace):
+    from creative.inputs.catalog import CatalogOptions
+
+    return CatalogOptions(
+        format=args.format,
+        variants=args.variants,
+        currency=args.currency,
+        encoding=args.encoding,
+        allow_any_path=args.allow_any_path,
+        refresh_images=args.refresh_images,
+    )
+
+
 def cmd_batch(args: argparse.Namespace) -> int:
     from creative.batch import run_batch
 
@@ -345,13 +360,15 @@ def cmd_batch(args: argparse.Namespace) -> int:
         ray_address=args.ray_address,
         workers=args.workers,
         progress=not args.no_progress,
+        catalog_options=_catalog_options(args),
     )
     print(
         f"{len(summary.done)} products made, {len(summary.skipped)} already done, {len(summary.failed)} failed "
         f"in {summary.seconds:.0f}s; open {args.out}/index.html to review"
     )
     for failure in summary.failed:
-        print(f"  failed: {failure['sku'] or '?'} (line {failure['line']}): {failure['error']}", file=sys.stderr)
+        where = failure.get("where") or f"line {failure['line']}"
+        print(f"  failed: {failure['sku'] or '?'} ({where}): {failure['error']}", file=sys.stderr)
     return EXIT_OK if summary.ok else EXIT_FAILED
 
 
@@ -431,6 +448,18 @@ def run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", required=True, metavar="DIR")
 
 
+def catalog_args(p: argparse.ArgumentParser) -> None:
+    """How to read a catalog (creative batch, creative analyze --catalog)."""
+    p.add_argument("--format", choices=["auto", "creative", "shopify", "google", "woocommerce"], default="auto",
+                   help="the catalog's layout (default: sniffed from its header or XML root)")
+    p.add_argument("--variants", choices=["attributes", "skus"], default="attributes",
+                   help="Shopify/WooCommerce variants: options listed as attributes of one product (default), or one product per variant")
+    p.add_argument("--currency", metavar="CODE", help="ISO 4217 currency of prices that name none (Shopify and WooCommerce exports never do)")
+    p.add_argument("--encoding", metavar="NAME", help="the file's encoding when it is not UTF-8 or UTF-16 (e.g. cp1252)")
+    p.add_argument("--allow-any-path", action="store_true", help="open local images outside the catalog's folder and --images")
+    p.add_argument("--refresh-images", action="store_true", help="revalidate cached image URLs with their servers (ETag)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="creative",
@@ -456,6 +485,7 @@ def build_parser() -> argparse.ArgumentParser:
     product_args(p, required=False)
     p.add_argument("--catalog", metavar="FILE", help="analyse every product of a CSV/JSONL catalog instead")
     p.add_argument("--images-dir", metavar="DIR", help="image paths in the catalog are relative to DIR (default: the catalog's folder)")
+    catalog_args(p)
     p.add_argument("--embeddings", action="store_true", help="include the embedding vectors in --json output")
     p.set_defaults(func=cmd_analyze)
 
@@ -506,9 +536,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_studio)
 
     p = sub.add_parser("batch", help="a whole catalog: banners, copy, captions, manifest and a contact sheet")
-    p.add_argument("catalog", metavar="CATALOG", help="CSV or JSONL, one product a row (see README)")
+    p.add_argument("catalog", metavar="CATALOG", help="our CSV/JSONL, or a Shopify, Google Merchant Center (TSV/XML) or WooCommerce export (see README)")
     run_args(p)
     p.add_argument("--images", metavar="DIR", help="image paths are relative to DIR (default: the catalog's folder)")
+    catalog_args(p)
     p.add_argument("--profile", default="auto")
     p.add_argument("--limit", type=int, help="only the first N rows")
     p.add_argument("--only", metavar="SKU,...", help="only these SKUs")

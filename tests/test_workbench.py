@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -117,7 +118,8 @@ def test_regenerating_copy_keeps_locked_variants_and_re_words_unlocked_looks(ben
 
 def test_the_zip_has_the_batch_layout_for_one_product(bench, tiny_studio, product, tmp_path):
     catalog = tmp_path / "catalog.jsonl"
-    row = {"sku": product.sku, "title": product.title, "description": product.description, "images": str(SHOE), "platforms": "banner|meta", "price": 89, "currency": "EUR"}
+    shutil.copy(SHOE, tmp_path / "shoe.jpg")  # photos outside the catalog's folder are refused
+    row = {"sku": product.sku, "title": product.title, "description": product.description, "images": "shoe.jpg", "platforms": "banner|meta", "price": 89, "currency": "EUR"}
     catalog.write_text(json.dumps(row) + "\n")
     options = BatchOptions(profile="tiny", sizes=SIZES, n_captions=2, n_copies=2, n_visuals=2)
     summary = run_batch(catalog, tmp_path / "out", options=options, progress=False)

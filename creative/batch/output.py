@@ -17,9 +17,12 @@ import os
 import re
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from creative.paths import atomic_write_bytes
+
+if TYPE_CHECKING:
+    from creative.inputs.catalog import CatalogRow
 
 MANIFEST_FIELDS = ["sku", "kind", "path", "size", "platform", "rank", "score", "scores", "text", "models"]
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -113,6 +116,15 @@ def manifest_rows(sku: str, folder: str, creative_set) -> list[dict[str, Any]]:
     return rows
 
 
+def skipped_image_rows(row: "CatalogRow") -> list[dict[str, Any]]:
+    """A manifest row per photo of the product that could not be used, with the reason."""
+    return [
+        {"sku": row.sku, "kind": "skipped_image", "path": None, "size": None, "platform": None, "rank": None, "score": None, "scores": {},
+         "text": {"image": ref, "reason": why, "where": row.where}, "models": {}}
+        for ref, why in row.skipped
+    ]
+
+
 def manifest_lines(rows: list[dict[str, Any]]) -> bytes:
     return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rows).encode("utf-8")
 
@@ -173,9 +185,12 @@ def index_html(rows: list[dict[str, Any]], errors: list[dict[str, Any]]) -> byte
                 parts.append(f"<tr><td>{e(r['platform'])} #{e(r['rank'])}</td><td>{fields}</td><td>{e(round(r['score'], 3))}</td></tr>")
             elif r["kind"] == "caption":
                 parts.append(f"<tr><td>caption #{e(r['rank'])}</td><td>{e(r['text'])}</td><td>{e(round(r['score'], 3))}</td></tr>")
+            elif r["kind"] == "skipped_image":
+                parts.append(f"<tr class='err'><td>photo not used</td><td>{e(r['text']['image'])}: {e(r['text']['reason'])}</td><td></td></tr>")
         parts.append(f"</table><p>models: {e(', '.join(f'{k}={v}' for k, v in head['models'].items()))}</p></section>")
     if errors:
-        parts.append("<section><h2>Errors</h2><ul>" + "".join(f"<li class='err'>{e(x['sku'])} (line {e(x['line'])}): {e(x['error'])}</li>" for x in errors) + "</ul></section>")
+        where = lambda x: x.get("where") or f"line {x['line']}"  # noqa: E731 - errors.jsonl of older runs have no 'where'
+        parts.append("<section><h2>Errors</h2><ul>" + "".join(f"<li class='err'>{e(x['sku'])} ({e(where(x))}): {e(x['error'])}</li>" for x in errors) + "</ul></section>")
     parts.append("</body></html>\n")
     return "".join(parts).encode("utf-8")
 

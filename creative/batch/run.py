@@ -12,8 +12,8 @@ from typing import Any, Iterator
 
 from creative.batch.job import BatchOptions
 from creative.batch.local import run_local
-from creative.batch.output import append_rows, inside, manifest_lines, read_manifest, sku_folder, sku_problem, write_errors, write_index, write_manifest_csv
-from creative.inputs.catalog import CatalogRow, read_catalog
+from creative.batch.output import append_rows, inside, manifest_lines, read_manifest, skipped_image_rows, sku_folder, sku_problem, write_errors, write_index, write_manifest_csv
+from creative.inputs.catalog import CatalogOptions, CatalogRow, read_catalog
 from creative.paths import atomic_write_bytes
 
 
@@ -21,7 +21,7 @@ from creative.paths import atomic_write_bytes
 class BatchSummary:
     done: list[str] = field(default_factory=list)  # SKUs made in this run
     skipped: list[str] = field(default_factory=list)  # already done by an earlier run
-    failed: list[dict[str, Any]] = field(default_factory=list)  # {"sku", "line", "error"}
+    failed: list[dict[str, Any]] = field(default_factory=list)  # {"sku", "line", "where", "error"}
     seconds: float = 0.0
 
     @property
@@ -32,19 +32,16 @@ class BatchSummary:
 # -- the run --------------------------------------------------------------------------
 
 
-def plan_rows(catalog: str | Path, images_dir: str | Path | None, limit: int | None, only: list[str] | None) -> tuple[list[CatalogRow], list[dict[str, Any]]]:
+def plan_rows(
+    catalog: str | Path, images_dir: str | Path | None, limit: int | None, only: list[str] | None, catalog_options: CatalogOptions | None = None
+) -> tuple[list[CatalogRow], list[dict[str, Any]]]:
     """Rows to make, and rows that are errors before any model runs."""
-    rows = read_catalog(catalog, images_dir)
-    if only:
-        wanted = set(only)
-        rows = [r for r in rows if r.sku in wanted]
-    if limit is not None:
-        rows = rows[:limit]
+    rows = read_catalog(catalog, images_dir, catalog_options, only=only, limit=limit)
     good, errors = [], []
     for r in rows:
         problem = r.error or sku_problem(r.sku)
         if problem:
-            errors.append({"sku": r.sku, "line": r.line, "error": problem})
+            errors.append({"sku": r.sku, "line": r.line, "where": r.where, "error": problem})
         else:
             good.append(r)
     return good, errors
@@ -68,10 +65,11 @@ def run_batch(
     ray_address: str | None = None,
     workers: int = 2,
     progress: bool = True,
+    catalog_options: CatalogOptions | None = None,
 ) -> BatchSummary:
     start = time.perf_counter()
     out = _resolve_out(out)
-    todo, errors = plan_rows(catalog, images_dir, limit, only)
+    todo, errors = plan_rows(catalog, images_dir, limit, only, catalog_options)
     manifest = out / "manifest.jsonl"
     rows, done = read_manifest(manifest)
     atomic_write_bytes(manifest, manifest_lines(rows))
@@ -83,7 +81,7 @@ def run_batch(
             shutil.rmtree(folder)
 
     def record_error(row: CatalogRow, message: str) -> None:
-        errors.append({"sku": row.sku, "line": row.line, "error": message})
+        errors.append({"sku": row.sku, "line": row.line, "where": row.where, "error": message})
         summary.failed.append(errors[-1])
         write_errors(out, errors)
 
@@ -104,7 +102,7 @@ def run_batch(
                 if name != "creative.json":
                     atomic_write_bytes(inside(out, target / name), blob)
             atomic_write_bytes(inside(out, target / "creative.json"), files["creative.json"])
-            rows += append_rows(manifest, set_rows)
+            rows += append_rows(manifest, skipped_image_rows(row) + set_rows)
             summary.done.append(row.sku)
         bar.update(1)
     bar.close()

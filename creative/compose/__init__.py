@@ -59,13 +59,23 @@ def _short(text: str, limit: int) -> str:
     return clause if 0 < len(clause) <= limit else ""
 
 
-def _price(product) -> str:
-    if product.price is None:
-        return ""
+def _money(value: float, currency: str) -> str:
     symbols = data.load("layouts")["default_copy"]["currency_symbols"]
-    amount = f"{product.price:,.2f}".removesuffix(".00")
-    symbol = symbols.get(product.currency)
-    return f"{symbol}{amount}" if symbol else f"{amount} {product.currency}".strip()
+    amount = f"{value:,.2f}".removesuffix(".00")
+    symbol = symbols.get(currency)
+    return f"{symbol}{amount}" if symbol else f"{amount} {currency}".strip()
+
+
+def _price(product) -> str:
+    """The price, or the sale price with the regular one ('€69 (was €89)') when both are given."""
+    sale = product.sale_price
+    if product.price is None:
+        return "" if sale is None else _money(sale, product.currency)
+    if sale is None:
+        return _money(product.price, product.currency)
+    table = data.load("layouts")["default_copy"]["sale"]
+    template = table.get(product.language, table["en"])
+    return template.format(sale=_money(sale, product.currency), price=_money(product.price, product.currency))
 
 
 def default_copy(product) -> BannerCopy:
@@ -79,7 +89,7 @@ def default_copy(product) -> BannerCopy:
         sep = "・" if lang == "zh" else " · "
         joined = sep.join(list(product.attributes.values())[:3])
         phrase = joined if len(joined) <= limit else ""
-    if phrase and product.price is not None:
+    if phrase and (product.price is not None or product.sale_price is not None):
         phrase = phrase.rstrip(".。")  # "outsole · €89", not "outsole. · €89"
     price = _price(product)
     # no-break spaces around the dot: the price never starts a line on its own

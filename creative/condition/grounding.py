@@ -85,6 +85,8 @@ def ground(product: "Product", analysis: "Analysis | None" = None, language: str
             parts.append(clean)
     if product.price is not None:
         parts.append(f"price: {product.price:g} {product.currency}".rstrip())
+    if product.sale_price is not None:
+        parts.append(f"sale price: {product.sale_price:g} {product.currency}".rstrip())
     facts = "<product>\n" + _fence("\n".join(parts)) + "\n</product>"
     tags = [t.name(language) for t in analysis.top_tags(n_tags)] if analysis and analysis.tags else []
     return Grounding(facts, tags, dropped, language)

@@ -95,8 +95,9 @@ def _norm_number(n: str) -> str:
 def known(facts: "Facts") -> _Known:
     """What the product's facts contain: their words, numbers and names."""
     parts = [facts.title, facts.brand, facts.description, facts.audience, *facts.attributes.keys(), *facts.attributes.values()]
-    if facts.price is not None:
-        parts += [f"{facts.price:g}", f"{facts.price:.2f}"]
+    for price in (facts.price, facts.sale_price):
+        if price is not None:
+            parts += [f"{price:g}", f"{price:.2f}"]
     text = " ".join(parts)
     words = {w.lower().replace("’", "'") for w in _LATIN_WORD.findall(text)}
     words |= {p for w in list(words) for p in w.split("-")}

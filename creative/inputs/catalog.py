@@ -1,38 +1,41 @@
-"""Catalogs: a CSV or JSONL file of products, one a row.
+"""Catalogs: a CSV or JSONL file of products, one a row, or a shop's own export (Shopify,
+Google Merchant Center TSV/XML, WooCommerce), read by `creative.inputs.feeds`.
 
 Columns (CSV header or JSON keys): `sku`, `images` (paths relative to the catalog file, or to
-`images_dir`; several separated by `|`), `title`, `description`, `brand`, `price`, `currency`,
-`language`, `audience`, `tone`, `platforms` (`|`-separated), `attributes` (`key=value` pairs
-separated by `;`, or a JSON object in JSONL). Any other column is kept as an attribute.
+`images_dir`, or http(s) URLs; several separated by `|`), `title`, `description`, `brand`,
+`price`, `sale_price`, `currency`, `language`, `audience`, `tone`, `platforms` (`|`-separated),
+`attributes` (`key=value` pairs separated by `;`, or a JSON object in JSONL). Any other column
+is kept as an attribute.
 
-A bad row never stops the others: it comes back as a `CatalogRow` with `error` set.
+A bad row never stops the others: it comes back as a `CatalogRow` with `error` set. A photo
+that cannot be used (missing, outside the catalog's folder, truncated, a failed URL) is
+skipped with its reason (`CatalogRow.skipped`); the row fails only when none is usable.
 """
 
 from __future__ import annotations
 
-import csv
-import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from pydantic import ValidationError
 
-from creative.inputs.product import Product, describe_error
+from creative import data
+from creative.inputs.feeds import CatalogError, CatalogOptions, read_feed
+from creative.inputs.product import MAX_IMAGES, Product, describe_error
 
-KNOWN = {"sku", "images", "title", "description", "brand", "price", "currency", "language", "audience", "tone", "platforms", "attributes"}
-
-
-class CatalogError(ValueError):
-    """The catalog file itself cannot be read (missing, wrong format, no header)."""
+KNOWN = set(data.load("feeds")["creative"]["columns"])
+__all__ = ["CatalogError", "CatalogOptions", "CatalogRow", "product_from_record", "read_catalog"]
 
 
 @dataclass
 class CatalogRow:
-    line: int  # 1-based line (CSV: the header is line 1)
+    line: int  # 1-based line (CSV: the header is line 1; XML feeds: the item's number)
     sku: str
     product: Product | None
     error: str | None = None
+    where: str = ""  # the row in words: 'line 4', 'lines 2-5 (handle 'trail-shoe')', 'item 3'
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (photo as written, why it is not used)
 
 
 def _split(value: Any, sep: str) -> list[str]:
@@ -53,42 +56,20 @@ def _attributes(value: Any) -> dict[str, str]:
     return out
 
 
-def _records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    if not path.is_file():
-        raise CatalogError(f"catalog not found: {path}")
-    suffix = path.suffix.lower()
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        if suffix == ".csv":
-            reader = csv.DictReader(f)
-            if not reader.fieldnames or "title" not in reader.fieldnames:
-                raise CatalogError(f"{path}: the CSV needs a header row with at least a 'title' column")
-            for record in reader:
-                yield reader.line_num, {k: v for k, v in record.items() if k is not None}
-        elif suffix in {".jsonl", ".ndjson"}:
-            for n, line in enumerate(f, 1):
-                if line.strip():
-                    try:
-                        record = json.loads(line)
-                    except json.JSONDecodeError as e:
-                        yield n, {"__error__": f"invalid JSON: {e.msg}"}
-                        continue
-                    yield n, record if isinstance(record, dict) else {"__error__": "each line must be a JSON object"}
-        else:
-            raise CatalogError(f"{path}: unsupported catalog format {suffix!r} (use .csv or .jsonl)")
-
-
-def product_from_record(record: dict[str, Any], base: Path) -> Product:
+def product_from_record(record: dict[str, Any], base: Path, images: list[Path] | None = None, currency: str | None = None) -> Product:
+    """The product of one record in our own columns. `images` are the photos already checked
+    (default: the record's paths under `base`); `currency` applies when the record names none."""
     attributes = _attributes(record.get("attributes"))
     for key, value in record.items():  # unknown columns become attributes
         if key not in KNOWN and value not in (None, ""):
             attributes.setdefault(str(key), str(value))
     fields: dict[str, Any] = {
         "sku": str(record.get("sku") or "").strip(),
-        "images": [base / p for p in _split(record.get("images"), "|")],
+        "images": images if images is not None else [base / p for p in _split(record.get("images"), "|")],
         "title": record.get("title") or "",
         "description": record.get("description") or "",
         "brand": record.get("brand") or "",
-        "currency": (record.get("currency") or "").strip().upper(),
+        "currency": str(record.get("currency") or _default_currency(record, currency) or "").strip().upper(),
         "audience": record.get("audience") or "",
         "attributes": attributes,
     }
@@ -97,34 +78,77 @@ def product_from_record(record: dict[str, Any], base: Path) -> Product:
             fields[key] = str(record[key]).strip()
     if record.get("platforms"):
         fields["platforms"] = _split(record["platforms"], "|")
-    if str(record.get("price") or "").strip():
-        try:
-            fields["price"] = float(str(record["price"]).strip())
-        except ValueError:
-            raise ValueError(f"price: not a number: {record['price']!r}") from None
+    for key in ("price", "sale_price"):  # read by the one price parser (see Product)
+        value = record.get(key)
+        if value is not None and str(value).strip():
+            fields[key] = value if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
     return Product(**fields)
 
 
-def read_catalog(path: str | Path, images_dir: str | Path | None = None) -> list[CatalogRow]:
-    """Every row of the catalog, valid or not, in file order. Duplicate SKUs after the first are errors."""
+def _default_currency(record: dict[str, Any], default: str | None) -> str | None:
+    """--currency is for prices that name none: a feed's '89.00 USD' keeps its own."""
+    from creative.inputs.prices import currency_in
+
+    language = record.get("language") if record.get("language") in ("en", "zh") else "en"
+    if not default or any(currency_in(record.get(k), language) for k in ("price", "sale_price")):
+        return None
+    return default
+
+
+def read_catalog(
+    path: str | Path,
+    images_dir: str | Path | None = None,
+    options: CatalogOptions | None = None,
+    *,
+    only: list[str] | None = None,
+    limit: int | None = None,
+    fetcher=None,
+) -> list[CatalogRow]:
+    """Every row of the catalog, valid or not, in file order (only the SKUs in `only`, then
+    the first `limit` rows, when given: their photos alone are fetched and checked). Duplicate
+    SKUs after the first are errors. Raises CatalogError when the file cannot be read at all."""
+    from creative.inputs.fetch import ImageFetcher
+    from creative.inputs.photos import image_refs, resolve_photos
+
+    options = options or CatalogOptions()
     path = Path(path)
     base = Path(images_dir) if images_dir else path.parent
+    feed = read_feed(path, format=options.format, variants=options.variants, encoding=options.encoding)
     rows: list[CatalogRow] = []
+    records: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for line, record in _records(path):
-        sku = str(record.get("sku") or "").strip()
-        if "__error__" in record:
-            rows.append(CatalogRow(line, sku, None, record["__error__"]))
+    for record in feed.records:
+        fields = record.fields
+        sku = str(fields.get("sku") or "").strip()
+        row = CatalogRow(record.line, sku, None, record.error, record.where)
+        if not row.error and not sku:
+            row.error = "sku: missing"
+        elif not row.error and sku in seen:
+            row.error = f"sku: duplicate of an earlier row ({sku!r})"
+        if not row.error:
+            seen.add(sku)
+        rows.append(row)
+        records.append(fields)
+    if only:
+        wanted = set(only)
+        kept = [i for i, r in enumerate(rows) if r.sku in wanted]
+    else:
+        kept = list(range(len(rows)))
+    kept = kept[:limit] if limit is not None else kept
+    todo = [i for i in kept if rows[i].error is None]
+    fetcher = fetcher or ImageFetcher(refresh=options.refresh_images)
+    roots = [path.parent] + ([Path(images_dir)] if images_dir else [])
+    photos = resolve_photos(
+        [image_refs(records[i].get("images")) for i in todo], base, roots, allow_any_path=options.allow_any_path, fetcher=fetcher, max_images=MAX_IMAGES
+    )
+    for i, found in zip(todo, photos):
+        row = rows[i]
+        row.skipped = found.skipped
+        row.error = found.problem()
+        if row.error:
             continue
-        if not sku:
-            rows.append(CatalogRow(line, sku, None, "sku: missing"))
-            continue
-        if sku in seen:
-            rows.append(CatalogRow(line, sku, None, f"sku: duplicate of an earlier row ({sku!r})"))
-            continue
-        seen.add(sku)
         try:
-            rows.append(CatalogRow(line, sku, product_from_record(record, base)))
+            row.product = product_from_record(records[i], base, found.usable, options.currency)
         except (ValidationError, ValueError) as e:
-            rows.append(CatalogRow(line, sku, None, describe_error(e)))
-    return rows
+            row.error = describe_error(e)
+    return [rows[i] for i in kept]

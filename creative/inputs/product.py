@@ -13,7 +13,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Iterable, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from creative import data
 
@@ -63,9 +63,21 @@ def parse_attributes(pairs: Iterable[str]) -> dict[str, str]:
 ImageInput = Any  # str | os.PathLike | bytes | PIL.Image.Image (checked in the validator)
 
 
+class _Unreadable:
+    """A price text the parser refused: carried to the field's own validator, so the error
+    names the field ('price: ...') rather than the whole product."""
+
+    def __init__(self, text: str, reason: str) -> None:
+        self.text, self.reason = text, reason
+
+    def __repr__(self) -> str:  # pydantic shows the input in its error
+        return repr(self.text)
+
+
 class Facts(BaseModel):
     """What a product is, in words: everything a copywriter works from (no photos). Training
-    pairs and few-shot examples are Facts; a `Product` is Facts with photos."""
+    pairs and few-shot examples are Facts; a `Product` is Facts with photos. Prices are numbers
+    or text such as '€1.299,00' (see `creative.inputs.prices`)."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True, str_strip_whitespace=True, extra="forbid")
 
@@ -73,11 +85,61 @@ class Facts(BaseModel):
     description: str = Field("", max_length=MAX_DESCRIPTION)
     attributes: dict[str, str] = Field(default_factory=dict, max_length=MAX_ATTRIBUTES)
     brand: str = Field("", max_length=MAX_SHORT)
-    price: float | None = Field(None, ge=0, le=10_000_000)
+    price: float | None = Field(None, ge=0, le=10_000_000)  # the regular price, in `currency`'s major unit
     currency: str = Field("", pattern=r"^([A-Z]{3})?$")
     audience: str = Field("", max_length=MAX_SHORT)
     tone: str = "friendly"
     language: Literal["en", "zh"] = "en"
+    # A discounted price below `price` (a feed's sale price): banners show a discount only when
+    # both are given (files saved before it existed load with None).
+    sale_price: float | None = Field(None, ge=0, le=10_000_000)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_prices(cls, values: Any) -> Any:
+        """Prices given as text ('€1.299,00', '89.00 USD') are read by the one price parser
+        (`creative.inputs.prices`), with `currency` as the hint; a currency written in the text
+        fills an empty `currency`. A price that cannot be read fails on its own field."""
+        if not isinstance(values, dict) or not any(isinstance(values.get(k), str) for k in ("price", "sale_price")):
+            return values
+        from creative.inputs.prices import PriceError, parse_price
+
+        values = dict(values)
+        given = str(values.get("currency") or "").strip().upper()
+        currency = given if re.fullmatch(r"[A-Z]{3}", given) else ""  # a bad one fails on its own field
+        language = values.get("language") if values.get("language") in ("en", "zh") else "en"
+        for key in ("price", "sale_price"):
+            text = values.get(key)
+            if not isinstance(text, str):
+                continue
+            if not text.strip():
+                values[key] = None
+                continue
+            try:
+                price = parse_price(text, currency or None, language=language)
+            except PriceError as e:
+                values[key] = _Unreadable(text, str(e))
+                continue
+            currency = currency or (price.currency or "")
+            values[key] = float(price.amount)
+        if currency and not given:
+            values["currency"] = currency
+        return values
+
+    @field_validator("price", "sale_price", mode="before")
+    @classmethod
+    def _unreadable_price(cls, value: Any) -> Any:
+        if isinstance(value, _Unreadable):
+            raise ValueError(value.reason)
+        return value
+
+    @field_validator("sale_price")
+    @classmethod
+    def _sale_below_price(cls, value: float | None, info: ValidationInfo) -> float | None:
+        price = info.data.get("price")
+        if value is not None and price is not None and value >= price:
+            raise ValueError(f"{value:g} is not below the price {price:g}")
+        return value
 
     @field_validator("title", "brand", "audience", mode="before")
     @classmethod
@@ -126,7 +188,9 @@ class Facts(BaseModel):
 
 
 class Product(Facts):
-    """One product: its facts and photos. Only `title` and one image are required.
+    """One product: its facts and photos. Only `title` and one image are required. Images are
+    paths, http(s) URLs (fetched once into the cache, see `creative.inputs.fetch`), bytes or
+    PIL images; prices are numbers or text such as '€1.299,00' (see `creative.inputs.prices`).
 
     >>> Product(images=["samples/images/shoe.jpg"], title="Trail running shoe")
     """
@@ -141,7 +205,14 @@ class Product(Facts):
         items = value if isinstance(value, (list, tuple)) else [value]
         out = []
         for i, item in enumerate(items):
-            if isinstance(item, (str, os.PathLike)):
+            if isinstance(item, str) and item.strip().lower().startswith(("http://", "https://")):
+                from creative.inputs.fetch import ImageFetcher  # fetched once, then from the cache
+
+                fetched = ImageFetcher().fetch(item)
+                if fetched.error:
+                    raise ValueError(f"image {i}: {item.strip()}: {fetched.error}")
+                out.append(fetched.path)
+            elif isinstance(item, (str, os.PathLike)):
                 path = Path(item).expanduser()
                 if not path.is_file():
                     raise ValueError(f"image {i}: file not found: {path}")

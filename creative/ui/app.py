@@ -108,7 +108,8 @@ def make_product(photos, title, description, attributes, brand, price, currency,
         description=description or "",
         attributes=parse_attributes((attributes or "").splitlines()),
         brand=brand or "",
-        price=parse_price(price),
+        # read by the one price parser (creative.inputs.prices), with the currency as its hint
+        price=(price or "").strip() or None,
         currency=(currency or "").strip().upper(),
         audience=audience or "",
         tone=tone,
@@ -116,19 +117,6 @@ def make_product(photos, title, description, attributes, brand, price, currency,
         platforms=platforms or ["generic"],
         sku=sku or "",
     )
-
-
-def parse_price(text: str | None) -> float | None:
-    """'89.95', '1,299.00' and the decimal comma of '89,95' (most of Europe) all work."""
-    raw = (text or "").strip()
-    if not raw:
-        return None
-    number = raw.replace(" ", "")
-    number = number.replace(",", ".") if re.fullmatch(r"\d+,\d{1,2}", number) else number.replace(",", "")
-    try:
-        return float(number)
-    except ValueError:
-        raise ValueError(f"price: {raw!r} is not a number (write it like 89.95)") from None
 
 
 def make_brand_kit(name, logo, primary, secondary, text, font) -> BrandKit | None:
