@@ -134,7 +134,7 @@ def test_endpoints_answer_like_the_hub(mirror, built):
     lcm_src = repo_folders(built)[LCM_ID]
     assert pages > 1 and sorted(paths) == sorted(p.relative_to(lcm_src).as_posix() for p in lcm_src.rglob("*") if p.is_file())
     _, _, body = raw(f"{mirror.endpoint}/api/models/{LCM_ID}/tree/main/unet")
-    assert {e["path"] for e in json.loads(body)} == {"unet/config.json", "unet/diffusion_pytorch_model.safetensors"}
+    assert {e["path"] for e in json.loads(body)} == {"unet/config.json", "unet/diffusion_pytorch_model.safetensors", "unet/model.onnx", "unet/model.onnx_data"}
 
     # Errors carry the hub's X-Error-Code.
     assert raw(f"{base}/v9/config.json", "HEAD")[1]["x-error-code"] == "RevisionNotFound"
@@ -177,10 +177,14 @@ def test_snapshot_download_fills_the_standard_cache(downloaded, mirror, built):
             assert link.read_bytes() == (src / rel).read_bytes(), rel
         blobs = sorted(p.name for p in (storage / "blobs").iterdir())
         assert blobs == sorted({f.etag for f in repo.files.values()}), "no leftover .incomplete files"
-        # Every file came over exactly once; LFS files from the CDN, the rest from /resolve.
+        # Every blob came over exactly once (files with the same content, like the inpainting repo's
+        # root config.json and unet/config.json, share one); LFS files from the CDN, the rest from /resolve.
+        by_etag: dict[str, list] = {}
         for rel, f in repo.files.items():
-            got = [r for r in log if r.repo_id == repo_id and r.filename == rel and r.file_body]
-            assert [(r.kind, r.status, r.complete) for r in got] == [("cdn" if f.lfs else "resolve", 200, True)], rel
+            by_etag.setdefault(f.etag, []).append(f)
+        for etag, same in by_etag.items():
+            got = [r for r in log if r.repo_id == repo_id and r.filename in {f.path for f in same} and r.file_body]
+            assert [(r.kind, r.status, r.complete) for r in got] == [("cdn" if same[0].lfs else "resolve", 200, True)], [f.path for f in same]
     kinds = {r.kind for r in log}
     assert kinds == {"info", "tree", "resolve", "cdn"}  # plain HTTP only: nothing asked for Xet
     assert sum(r.kind == "tree" and r.repo_id == LCM_ID for r in log) > 1  # followed the Link pagination
@@ -253,9 +257,10 @@ result["coca"] = [type(coca).__name__, list(out["logits"].shape)]
 from diffusers import AutoPipelineForInpainting, DiffusionPipeline
 lcm = DiffusionPipeline.from_pretrained({LCM_ID!r})
 lcm.set_progress_bar_config(disable=True)
-im = lcm("a red sneaker", num_inference_steps=2, guidance_scale=1.5, generator=torch.Generator().manual_seed(0)).images[0]
+result["lcm_default_size"] = lcm.unet.config.sample_size * lcm.vae_scale_factor  # 768, as published
+im = lcm("a red sneaker", height=64, width=64, num_inference_steps=2, guidance_scale=1.5, generator=torch.Generator().manual_seed(0)).images[0]
 result["lcm"] = [type(lcm).__name__, type(lcm.scheduler).__name__, type(lcm.safety_checker).__name__, lcm.unet.config.time_cond_proj_dim, list(im.size)]
-inp = AutoPipelineForInpainting.from_pretrained({INPAINT_ID!r})
+inp = AutoPipelineForInpainting.from_pretrained({INPAINT_ID!r}, variant="fp16")  # its only safetensors weights
 inp.set_progress_bar_config(disable=True)
 im = inp("a blue mug", image=Image.new("RGB", (64, 64), "white"), mask_image=Image.new("L", (64, 64), 255), height=64, width=64, num_inference_steps=2).images[0]
 result["inpaint"] = [type(inp).__name__, type(inp.scheduler).__name__, inp.unet.config.in_channels, list(im.size)]
@@ -273,7 +278,7 @@ result["inpaint"] = [type(inp).__name__, type(inp.scheduler).__name__, inp.unet.
     assert r["hf_clip"] == [1, 32]
     assert r["clip"][:2] == [[1, 32], [2, 32]] and r["clip"][2] == pytest.approx(100, rel=1e-3)
     assert r["coca"][0] == "CoCa" and r["coca"][1][-1] == 49408
-    assert r["lcm"] == ["LatentConsistencyModelPipeline", "LCMScheduler", "StableDiffusionSafetyChecker", 256, [64, 64]]
+    assert r["lcm"] == ["LatentConsistencyModelPipeline", "LCMScheduler", "StableDiffusionSafetyChecker", 256, [64, 64]] and r["lcm_default_size"] == 768
     assert r["inpaint"] == ["StableDiffusionInpaintPipeline", "DDIMScheduler", 9, [64, 64]]
 
 
@@ -357,7 +362,7 @@ result["file"] = hf_hub_download({QWEN_ID!r}, "config.json")
 
 def test_500_then_success(mirror, tmp_path):
     mirror.fail_file(QWEN_ID, "model.safetensors", 500, times=1, methods=("HEAD",))
-    mirror.fail_file(QWEN_ID, "tokenizer.json", 500, times=1, methods=("GET",))  # LFS in the Qwen repo: a CDN GET
+    mirror.fail_file(CLIP_ID, "open_clip_model.safetensors", 500, times=1, methods=("GET",))  # LFS: a CDN GET
     mirror.fail(status=500, repo_id=COCA_ID, kinds=("info",), times=1)
     mirror.fail(status=500, repo_id=COCA_ID, kinds=("tree",), times=1)
     r = ok(
@@ -366,12 +371,12 @@ def test_500_then_success(mirror, tmp_path):
             tmp_path,
             f"""
 result["head"] = hf_hub_download({QWEN_ID!r}, "model.safetensors")
-for name, call in (("get", lambda: hf_hub_download({QWEN_ID!r}, "tokenizer.json")), ("info", lambda: snapshot_download({COCA_ID!r}))):
+for name, call in (("get", lambda: hf_hub_download({CLIP_ID!r}, "open_clip_model.safetensors")), ("info", lambda: snapshot_download({COCA_ID!r}))):
     try:
         call()
     except Exception as e:
         result[name + "_first"] = [type(e).__name__, type(e.__cause__).__name__]
-result["get"] = hf_hub_download({QWEN_ID!r}, "tokenizer.json")
+result["get"] = hf_hub_download({CLIP_ID!r}, "open_clip_model.safetensors")
 result["snapshot"] = snapshot_download({COCA_ID!r})
 """,
         )
@@ -380,12 +385,12 @@ result["snapshot"] = snapshot_download({COCA_ID!r})
     assert [(q.method, q.status) for q in mirror.requests(filename="model.safetensors")] == [("HEAD", 500), ("HEAD", 302), ("GET", 200)]
     # A 5xx on the file GET is not retried (http_get retries 408/429 only): the call fails, the next one works.
     assert r["get_first"] == ["HfHubHTTPError", "HTTPStatusError"]
-    assert [(q.kind, q.status) for q in mirror.requests(filename="tokenizer.json", method="GET")] == [("cdn", 500), ("cdn", 200)]
+    assert [(q.kind, q.status) for q in mirror.requests(filename="open_clip_model.safetensors", method="GET")] == [("cdn", 500), ("cdn", 200)]
     # Repo info is not retried either (LocalEntryNotFoundError caused by the 500); the tree listing is (after 1 s).
     assert r["info_first"] == ["LocalEntryNotFoundError", "HfHubHTTPError"]
     assert [q.status for q in mirror.requests(repo_id=COCA_ID, kind="tree")][:2] == [500, 200]
-    for key, rel in (("head", "model.safetensors"), ("get", "tokenizer.json")):
-        assert Path(r[key]).read_bytes() == (mirror.repo(QWEN_ID).folder / rel).read_bytes()
+    for key, repo_id, rel in (("head", QWEN_ID, "model.safetensors"), ("get", CLIP_ID, "open_clip_model.safetensors")):
+        assert Path(r[key]).read_bytes() == (mirror.repo(repo_id).folder / rel).read_bytes()
     assert sorted(p.name for p in Path(r["snapshot"]).iterdir()) == sorted(mirror.repo(COCA_ID).files)
 
 

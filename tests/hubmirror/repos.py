@@ -38,6 +38,22 @@ LCM_ID = "SimianLuo/LCM_Dreamshaper_v7"
 INPAINT_ID = "stable-diffusion-v1-5/stable-diffusion-inpainting"
 REPO_IDS = (CLIP_ID, QWEN_ID, COCA_ID, LCM_ID, INPAINT_ID)
 
+# The commit each repo is served at: the real hub commits that models/base.toml pins, so a pinned
+# download from the mirror takes the same path (/resolve/<commit>/...) as one from the hub.
+# How each was checked (huggingface.co pages in the docs corpus, snapshot paths in public code):
+REVISIONS = {
+    # seen in many published HF-cache snapshot paths (…/snapshots/1a25a44…/open_clip_model.safetensors)
+    CLIP_ID: "1a25a446712ba5ee05982a381eed697ef9b435cf",
+    # seen in many published HF-cache snapshot paths of Qwen2.5-0.5B-Instruct
+    QWEN_ID: "7ae557604adf67be50417f59c2c2f167def9a775",
+    # huggingface.co tree page: main = 2 commits, head ef0732e "Add CoCa B/32"
+    COCA_ID: "ef0732eb039c932624eb8b867c82ab2311001b09",
+    # huggingface.co tree/main page: head a85df6a "Update scheduler/scheduler_config.json (#14)", 20 commits
+    LCM_ID: "a85df6a8bd976cdd08b4fd8f3b73f229c9e54df5",
+    # huggingface.co tree page: one commit, 8a4288a "Initial commit" (sd-legacy), also main
+    INPAINT_ID: "8a4288a76071f7280aedbdb3253bdb9e9d5d84bb",
+}
+
 # The Hub's default .gitattributes for new repos (LFS patterns); the mirror decides which files
 # are LFS (served through a CDN redirect, sha256 ETag) by reading each repo's .gitattributes.
 HF_GITATTRIBUTES = "".join(
@@ -154,6 +170,20 @@ def _open_clip_model(folder: Path):
         root.setLevel(level)
 
 
+def _placeholder(path: Path, what: str) -> None:
+    """A file the published repo has but creative must never fetch or read (pickles, ONNX
+    exports, single-file checkpoints, pictures): small, with the same name. A pickle placeholder is
+    a real torch pickle of one zero tensor, so anything that did load it would fail loudly instead
+    of loading weights."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix in (".bin", ".ckpt", ".pt", ".pth"):
+        import torch
+
+        torch.save({"placeholder_for": torch.zeros(1), "what": what}, path)
+    else:
+        path.write_bytes(f"test-mirror placeholder for {what} ({path.name})\n".encode())
+
+
 # -- tokenizers ---------------------------------------------------------------------------------
 
 
@@ -176,8 +206,10 @@ def clip_bpe(n_merges: int) -> tuple[dict[str, int], list[str]]:
     return {t: i for i, t in enumerate(tokens)}, merges
 
 
-def write_clip_tokenizer(folder: Path, n_merges: int, pad_token: str = "<|endoftext|>", added_tokens: bool = False) -> int:
-    """CLIPTokenizer files as in the SD 1.x `tokenizer/` folders; returns the vocab size."""
+def write_clip_tokenizer(folder: Path, n_merges: int, pad_token: str = "<|endoftext|>", plain_specials: bool = False) -> int:
+    """CLIPTokenizer files as in the SD 1.x `tokenizer/` folders; returns the vocab size.
+    `plain_specials`: special_tokens_map.json with plain strings (the LCM repo's 133-byte file)
+    instead of AddedToken dicts (the inpainting repo's 472-byte one)."""
     vocab, merges = clip_bpe(n_merges)
     _json(folder / "vocab.json", vocab)
     _text(folder / "merges.txt", "#version: 0.2\n" + "\n".join(merges) + "\n")
@@ -185,10 +217,13 @@ def write_clip_tokenizer(folder: Path, n_merges: int, pad_token: str = "<|endoft
     # special_tokens_map.json / tokenizer_config.json: the openai/clip-vit-large-patch14 files that
     # SD 1.x copied (verified shape from memory of runwayml/stable-diffusion-v1-5; "__type" marks
     # the legacy AddedToken serialisation those files use).
-    _json(
-        folder / "special_tokens_map.json",
-        {"bos_token": tok("<|startoftext|>"), "eos_token": tok("<|endoftext|>"), "pad_token": pad_token, "unk_token": tok("<|endoftext|>")},
-    )
+    if plain_specials:
+        _json(folder / "special_tokens_map.json", {"bos_token": "<|startoftext|>", "eos_token": "<|endoftext|>", "pad_token": pad_token, "unk_token": "<|endoftext|>"})
+    else:
+        _json(
+            folder / "special_tokens_map.json",
+            {"bos_token": tok("<|startoftext|>"), "eos_token": tok("<|endoftext|>"), "pad_token": pad_token, "unk_token": tok("<|endoftext|>")},
+        )
     legacy = lambda c: {"__type": "AddedToken", **tok(c)}
     _json(
         folder / "tokenizer_config.json",
@@ -206,11 +241,6 @@ def write_clip_tokenizer(folder: Path, n_merges: int, pad_token: str = "<|endoft
             "unk_token": legacy("<|endoftext|>"),
         },
     )
-    if added_tokens:
-        # A third-party README (0xbitches/sd-webui-lcm) tells users to edit
-        # tokenizer/added_tokens.json of this repo, so the real one has this file; ids here are
-        # the ones consistent with the vocab (the real file's exact ids are unverified).
-        _json(folder / "added_tokens.json", {"<|endoftext|>": vocab["<|endoftext|>"], "<|startoftext|>": vocab["<|startoftext|>"]})
     return len(vocab)
 
 
@@ -343,39 +373,51 @@ def build_qwen_tokenizer():
 
 
 # -- repo builders ------------------------------------------------------------------------------
+#
+# Every builder takes `full`: False (tests) writes reduced dimensions; True (the CPU benchmark,
+# benchmarks/bench_base_cpu.py) writes the published dimensions, so load and inference times are
+# those of the real models (the weights are still random). Files creative never fetches are
+# placeholders in both modes (see `_placeholder`).
 
 
-def build_clip(out: Path) -> None:
-    """laion/CLIP-ViT-B-32-laion2B-s34B-b79K.
+def build_clip(out: Path, full: bool = False) -> None:
+    """laion/CLIP-ViT-B-32-laion2B-s34B-b79K at 1a25a44.
 
-    Real repo files (unverified listing, from memory): .gitattributes, README.md,
-    open_clip_config.json, open_clip_model.safetensors, open_clip_pytorch_model.bin (pickle, not
-    served), and a transformers copy of the same weights: config.json, model.safetensors,
-    pytorch_model.bin (not served), preprocessor_config.json, tokenizer.json, tokenizer_config.json,
-    special_tokens_map.json, vocab.json, merges.txt. The transformers copy is served (tiny, with
-    its own random weights) because creative's fetch patterns (*.json, *.safetensors, *.txt) pull
-    it too; in the real repo that is a second ~600 MB download.
+    Files: open_clip_config.json and open_clip_model.safetensors (both seen in published snapshot
+    paths of this commit), open_clip_pytorch_model.bin (the same weights as a pickle; a file guide
+    for this repo lists it at ~605 MB), and a transformers copy of the weights: config.json,
+    model.safetensors, tokenizer and preprocessor files (listing from memory, unverified; a
+    third-party config.json names this repo as its source with the CLIPModel key layout used
+    here). Only the two open_clip files are fetched by creative.
     """
     import torch
 
     # open_clip_config.json: {"model_cfg": <open_clip's ViT-B-32.json>, "preprocess_cfg": {mean, std}}
-    # (structure verified against open_clip's factory, which reads exactly these keys; the real
-    # values are embed_dim 512, vision {224, 12 layers, width 768, patch 32}, text {77, 49408,
-    # width 512, 8 heads, 12 layers}). Reduced: widths and layers. vocab_size stays 49408 because
-    # open_clip's tokenizer for this config is the full CLIP BPE.
-    model_cfg = {
-        "embed_dim": 32,
-        "vision_cfg": {"image_size": 224, "layers": 2, "width": 64, "patch_size": 32},
-        "text_cfg": {"context_length": 77, "vocab_size": 49408, "width": 32, "heads": 2, "layers": 2},
-    }
+    # (the structure open_clip's factory reads). Full: the published ViT-B-32 numbers.
+    if full:
+        model_cfg = {
+            "embed_dim": 512,
+            "vision_cfg": {"image_size": 224, "layers": 12, "width": 768, "patch_size": 32},
+            "text_cfg": {"context_length": 77, "vocab_size": 49408, "width": 512, "heads": 8, "layers": 12},
+        }
+    else:
+        # vocab_size stays 49408: open_clip's tokenizer for this config is the full CLIP BPE.
+        model_cfg = {
+            "embed_dim": 32,
+            "vision_cfg": {"image_size": 224, "layers": 2, "width": 64, "patch_size": 32},
+            "text_cfg": {"context_length": 77, "vocab_size": 49408, "width": 32, "heads": 2, "layers": 2},
+        }
     _json(out / "open_clip_config.json", {"model_cfg": model_cfg, "preprocess_cfg": {"mean": OPENAI_MEAN, "std": OPENAI_STD}})
     model = _open_clip_model(out)
     _init_normal(model)
     with torch.no_grad():
         model.logit_scale.fill_(4.6052)  # log(100), as trained CLIPs end up
     _save_safetensors(model.state_dict(), out / "open_clip_model.safetensors")
+    del model
+    _placeholder(out / "open_clip_pytorch_model.bin", "the open_clip weights as a pickle (~605 MB)")
 
-    # transformers copy: CLIPModel config in the published (transformers 4.2x) key layout.
+    # transformers copy (never fetched by creative; reduced in both modes): CLIPModel config in the
+    # published (transformers 4.2x) key layout.
     n_vocab = write_clip_tokenizer(out, n_merges=1500)
     _json(
         out / "config.json",
@@ -431,49 +473,52 @@ def build_clip(out: Path) -> None:
     hf = CLIPModel(CLIPConfig.from_pretrained(out))
     _init_normal(hf)
     _save_safetensors(hf.state_dict(), out / "model.safetensors")
+    _placeholder(out / "pytorch_model.bin", "the transformers weights as a pickle")
     _text(out / ".gitattributes", HF_GITATTRIBUTES)
     _readme(out, CLIP_ID, "license: mit\nlibrary_name: open_clip\npipeline_tag: zero-shot-image-classification\n")
 
 
-def build_coca(out: Path) -> None:
-    """laion/mscoco_finetuned_CoCa-ViT-B-32-laion2B-s13B-b90k.
+def build_coca(out: Path, full: bool = False) -> None:
+    """laion/mscoco_finetuned_CoCa-ViT-B-32-laion2B-s13B-b90k at ef0732e.
 
-    The real repo is known (open_clip's pretrained.py points at it) to hold
-    open_clip_pytorch_model.bin. Whether it also has open_clip_config.json and
-    open_clip_model.safetensors could NOT be verified here, so both weight names are served:
-    open_clip's hf-hub loader tries open_clip_model.safetensors first, then the .bin. If the real
-    repo lacks open_clip_config.json, "hf-hub:" and "local-dir:" loading of it fail there, while
-    they work against this mirror. Check before relying on it.
+    Verified on the hub's tree page for this commit: .gitattributes (1.54 kB), README.md (21 B,
+    front matter `license: mit`), open_clip_config.json (659 B) and open_clip_pytorch_model.bin
+    (1.01 GB, a pickle whose only imports are OrderedDict, FloatStorage and _rebuild_tensor_v2).
+    There is NO safetensors file (unlike the ViT-L/14 sibling, which gained one in a later
+    commit). The pickle here is a real torch.save of a state dict, as published, so creative's
+    weights-only conversion of it is exercised.
     """
     import torch
 
-    # Structure of open_clip's coca_ViT-B-32.json (verified, it ships with open_clip); reduced widths.
-    # embed_dim = text width = multimodal width, as in the real config (512 each): the decoder
-    # cross-attends to the vision tokens, which the attentional pooler projects to embed_dim.
-    model_cfg = {
-        "embed_dim": 16,
-        "vision_cfg": {"image_size": 224, "layers": 2, "width": 64, "patch_size": 32, "attentional_pool": True, "attn_pooler_heads": 2, "output_tokens": True},
-        "text_cfg": {"context_length": 76, "vocab_size": 49408, "width": 16, "heads": 2, "layers": 1, "embed_cls": True, "output_tokens": True},
-        "multimodal_cfg": {"context_length": 76, "vocab_size": 49408, "width": 16, "heads": 2, "layers": 1, "attn_pooler_heads": 2},
-        "custom_text": True,
-    }
+    # open_clip_config.json content: the structure of open_clip's own coca_ViT-B-32.json (shipped
+    # with open_clip); that the 659-byte file holds exactly that is unverified. Reduced: widths
+    # and layers; embed_dim = text width = multimodal width, as in the real config (512 each).
+    if full:
+        model_cfg = json.loads((Path(__import__("open_clip").__file__).parent / "model_configs" / "coca_ViT-B-32.json").read_text())
+    else:
+        model_cfg = {
+            "embed_dim": 16,
+            "vision_cfg": {"image_size": 224, "layers": 2, "width": 64, "patch_size": 32, "attentional_pool": True, "attn_pooler_heads": 2, "output_tokens": True},
+            "text_cfg": {"context_length": 76, "vocab_size": 49408, "width": 16, "heads": 2, "layers": 1, "embed_cls": True, "output_tokens": True},
+            "multimodal_cfg": {"context_length": 76, "vocab_size": 49408, "width": 16, "heads": 2, "layers": 1, "attn_pooler_heads": 2},
+            "custom_text": True,
+        }
     _json(out / "open_clip_config.json", {"model_cfg": model_cfg, "preprocess_cfg": {"mean": OPENAI_MEAN, "std": OPENAI_STD}})
     model = _open_clip_model(out)
     _init_normal(model)  # also covers CoCa's decoder text_projection, which open_clip leaves as torch.empty
     state = {k: v.detach().contiguous().clone() for k, v in model.state_dict().items()}
-    _save_safetensors(state, out / "open_clip_model.safetensors")
     torch.save(state, out / "open_clip_pytorch_model.bin")
     _text(out / ".gitattributes", HF_GITATTRIBUTES)
-    _readme(out, COCA_ID, "license: mit\nlibrary_name: open_clip\npipeline_tag: image-to-text\n")
+    _text(out / "README.md", "---\nlicense: mit\n---\n")
 
 
-def build_qwen(out: Path) -> None:
-    """Qwen/Qwen2.5-0.5B-Instruct.
+def build_qwen(out: Path, full: bool = False) -> None:
+    """Qwen/Qwen2.5-0.5B-Instruct at 7ae5576.
 
-    Real repo files (verified against published copies of each file's contents; listing from
-    memory): .gitattributes (adds tokenizer.json to LFS), LICENSE, README.md, config.json,
-    generation_config.json, merges.txt, model.safetensors (bf16, no lm_head: tied), tokenizer.json,
-    tokenizer_config.json, vocab.json.
+    Files (listing seen on hub pages of exact duplicates of this repo): .gitattributes (1.52 kB,
+    the hub default: tokenizer.json is NOT in LFS), LICENSE, README.md, config.json (659 B),
+    generation_config.json (242 B), merges.txt, model.safetensors (988 MB, bf16, no lm_head:
+    tied), tokenizer.json (7.03 MB), tokenizer_config.json (7.31 kB), vocab.json.
     """
     import torch
 
@@ -510,23 +555,29 @@ def build_qwen(out: Path) -> None:
             "unk_token": None,
         },
     )
-    # Real vocab_size 151936 is the 151665 tokens padded up (to a multiple of 128); same here.
-    vocab_size = -(-(n_bpe + len(QWEN_ADDED)) // 128) * 128
+    # Real vocab_size 151936 is the 151665 tokens padded up (to a multiple of 128); the reduced
+    # one pads the same way. Full: the published 151936 (the trained tokenizer uses the low ids).
+    vocab_size = 151936 if full else -(-(n_bpe + len(QWEN_ADDED)) // 128) * 128
     # Key set and non-size values verified against copies of the real config.json.
+    sizes = (
+        {"hidden_size": 896, "intermediate_size": 4864, "max_window_layers": 21, "num_attention_heads": 14, "num_hidden_layers": 24}
+        if full
+        else {"hidden_size": 64, "intermediate_size": 128, "max_window_layers": 2, "num_attention_heads": 4, "num_hidden_layers": 2}
+    )
     config = {
         "architectures": ["Qwen2ForCausalLM"],
         "attention_dropout": 0.0,
         "bos_token_id": ids["<|endoftext|>"],  # real: 151643
         "eos_token_id": ids["<|im_end|>"],  # real: 151645
         "hidden_act": "silu",
-        "hidden_size": 64,  # real: 896
+        "hidden_size": sizes["hidden_size"],  # real: 896
         "initializer_range": 0.02,
-        "intermediate_size": 128,  # real: 4864
+        "intermediate_size": sizes["intermediate_size"],  # real: 4864
         "max_position_embeddings": 32768,
-        "max_window_layers": 2,  # real: 21 (of 24 layers; unused since use_sliding_window is false)
+        "max_window_layers": sizes["max_window_layers"],  # real: 21 (unused: use_sliding_window is false)
         "model_type": "qwen2",
-        "num_attention_heads": 4,  # real: 14 (GQA 14:2, here 4:2)
-        "num_hidden_layers": 2,  # real: 24
+        "num_attention_heads": sizes["num_attention_heads"],  # real: 14 (GQA 14:2)
+        "num_hidden_layers": sizes["num_hidden_layers"],  # real: 24
         "num_key_value_heads": 2,
         "rms_norm_eps": 1e-06,
         "rope_theta": 1000000.0,
@@ -539,7 +590,7 @@ def build_qwen(out: Path) -> None:
         "vocab_size": vocab_size,  # real: 151936
     }
     _json(out / "config.json", config)
-    # generation_config.json: values from memory of the real file (unverified here).
+    # generation_config.json: values as quoted from the real file in a public report.
     _json(
         out / "generation_config.json",
         {
@@ -557,37 +608,39 @@ def build_qwen(out: Path) -> None:
     from transformers import AutoConfig, Qwen2ForCausalLM
 
     model = Qwen2ForCausalLM(AutoConfig.from_pretrained(out))
-    _init_normal(model, std=0.2)  # peaked logits: greedy decoding depends on the prompt
+    _init_normal(model, std=0.02 if full else 0.2)  # reduced: peaked logits, so greedy decoding depends on the prompt
     state = {k: v for k, v in model.state_dict().items() if k != "lm_head.weight"}  # tied, absent in the real file
     _save_safetensors(state, out / "model.safetensors", dtype=torch.bfloat16)
-    # Qwen's repos add tokenizer.json (7 MB) to LFS (from memory of the real .gitattributes, unverified).
-    _text(out / ".gitattributes", HF_GITATTRIBUTES + "tokenizer.json filter=lfs diff=lfs merge=lfs -text\n")
+    del model, state
+    _text(out / ".gitattributes", HF_GITATTRIBUTES)
     _text(out / "LICENSE", "Apache License, Version 2.0 (placeholder for the test mirror; the real file is the full text)\n")
     _readme(out, QWEN_ID, "license: apache-2.0\nlanguage:\n- en\npipeline_tag: text-generation\nbase_model: Qwen/Qwen2.5-0.5B\nlibrary_name: transformers\n")
 
 
 # -- Stable Diffusion 1.x style repos -----------------------------------------------------------
 
-# Published SD 1.x component configs carry many more keys than these sizes; the key names below are
-# those of the published files (unet/vae/text_encoder of runwayml-era repos, from memory:
-# unverified against the files themselves), with reduced sizes. Classes are the real ones.
+# Full sizes are the published SD 1.x ones (unet/vae/text_encoder of both repos).
 
 
-def _unet_config(in_channels: int, time_cond_proj_dim: int | None, diffusers_version: str, sample_size: int) -> dict:
+def _unet_config(in_channels: int, time_cond_proj_dim: int | None, diffusers_version: str, sample_size: int, full: bool, modern_keys: bool) -> dict:
+    """UNet2DConditionModel config. `modern_keys`: the full key set diffusers >= 0.2x writes (the
+    LCM repo's file, 1.73 kB; its keys and values verified in re-serialised copies that name this
+    repo's snapshot as their source); otherwise the short 0.6.0-era set of the inpainting repo
+    (748 B; keys from memory)."""
     cfg = {
         "_class_name": "UNet2DConditionModel",
         "_diffusers_version": diffusers_version,
         "act_fn": "silu",
         "attention_head_dim": 8,
-        "block_out_channels": [32, 32, 64, 64],  # real: [320, 640, 1280, 1280]
+        "block_out_channels": [320, 640, 1280, 1280] if full else [32, 32, 64, 64],
         "center_input_sample": False,
-        "cross_attention_dim": 32,  # real: 768 (CLIP ViT-L/14 text width)
+        "cross_attention_dim": 768 if full else 32,  # CLIP ViT-L/14 text width
         "down_block_types": ["CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"],
         "downsample_padding": 1,
         "flip_sin_to_cos": True,
         "freq_shift": 0,
         "in_channels": in_channels,
-        "layers_per_block": 1,  # real: 2
+        "layers_per_block": 2 if full else 1,
         "mid_block_scale_factor": 1,
         "norm_eps": 1e-05,
         "norm_num_groups": 32,
@@ -595,29 +648,63 @@ def _unet_config(in_channels: int, time_cond_proj_dim: int | None, diffusers_ver
         "sample_size": sample_size,
         "up_block_types": ["UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"],
     }
+    if modern_keys:
+        cfg.update(
+            {
+                "addition_embed_type": None,
+                "addition_embed_type_num_heads": 64,
+                "addition_time_embed_dim": None,
+                "attention_type": "default",
+                "class_embed_type": None,
+                "class_embeddings_concat": False,
+                "conv_in_kernel": 3,
+                "conv_out_kernel": 3,
+                "cross_attention_norm": None,
+                "dropout": 0.0,
+                "dual_cross_attention": False,
+                "encoder_hid_dim": None,
+                "encoder_hid_dim_type": None,
+                "mid_block_only_cross_attention": None,
+                "mid_block_type": "UNetMidBlock2DCrossAttn",
+                "num_attention_heads": None,
+                "num_class_embeds": None,
+                "only_cross_attention": False,
+                "projection_class_embeddings_input_dim": None,
+                "resnet_out_scale_factor": 1.0,
+                "resnet_skip_time_act": False,
+                "resnet_time_scale_shift": "default",
+                "time_embedding_act_fn": None,
+                "time_embedding_dim": None,
+                "time_embedding_type": "positional",
+                "timestep_post_act": None,
+                "transformer_layers_per_block": 1,
+                "upcast_attention": False,
+                "use_linear_projection": False,
+            }
+        )
     if time_cond_proj_dim is not None:
         cfg["time_cond_proj_dim"] = time_cond_proj_dim  # LCM's guidance-scale embedding (real: 256)
-    return cfg
+    return dict(sorted(cfg.items()))
 
 
-def _vae_config(diffusers_version: str) -> dict:
+def _vae_config(diffusers_version: str, full: bool) -> dict:
     return {
         "_class_name": "AutoencoderKL",
         "_diffusers_version": diffusers_version,
         "act_fn": "silu",
-        "block_out_channels": [8, 16, 32, 32],  # real: [128, 256, 512, 512]; 4 blocks keep the 8x latent scale
+        "block_out_channels": [128, 256, 512, 512] if full else [8, 16, 32, 32],  # 4 blocks keep the 8x latent scale
         "down_block_types": ["DownEncoderBlock2D"] * 4,
         "in_channels": 3,
         "latent_channels": 4,
-        "layers_per_block": 1,  # real: 2
-        "norm_num_groups": 8,  # real: 32
+        "layers_per_block": 2 if full else 1,
+        "norm_num_groups": 32 if full else 8,
         "out_channels": 3,
-        "sample_size": 64,  # real: 512
+        "sample_size": 512 if full else 64,
         "up_block_types": ["UpDecoderBlock2D"] * 4,
     }
 
 
-def _text_encoder_config(vocab_size: int) -> dict:
+def _text_encoder_config(vocab_size: int, full: bool) -> dict:
     # CLIPTextModel config as SD 1.x publishes it (openai/clip-vit-large-patch14 text tower),
     # including its odd bos/eos/pad ids 0/2/1, which make CLIPTextModel pool at argmax(input_ids):
     # correct as long as <|endoftext|> has the highest id, which the truncated vocab keeps.
@@ -629,17 +716,17 @@ def _text_encoder_config(vocab_size: int) -> dict:
         "dropout": 0.0,
         "eos_token_id": 2,
         "hidden_act": "quick_gelu",
-        "hidden_size": 32,  # real: 768
+        "hidden_size": 768 if full else 32,
         "initializer_factor": 1.0,
         "initializer_range": 0.02,
-        "intermediate_size": 64,  # real: 3072
+        "intermediate_size": 3072 if full else 64,
         "layer_norm_eps": 1e-05,
         "max_position_embeddings": 77,
         "model_type": "clip_text_model",
-        "num_attention_heads": 4,  # real: 12
-        "num_hidden_layers": 2,  # real: 12
+        "num_attention_heads": 12 if full else 4,
+        "num_hidden_layers": 12 if full else 2,
         "pad_token_id": 1,
-        "projection_dim": 32,  # real: 768
+        "projection_dim": 768 if full else 32,
         "torch_dtype": "float32",
         "transformers_version": "4.22.0.dev0",
         "vocab_size": vocab_size,  # real: 49408
@@ -647,8 +734,8 @@ def _text_encoder_config(vocab_size: int) -> dict:
 
 
 def _safety_checker_config() -> dict:
-    # Subset of the published CompVis/stable-diffusion-safety-checker CLIPConfig dump (the real file
-    # repeats every default of text_config/vision_config and their *_dict twins).
+    # Subset of the published CompVis/stable-diffusion-safety-checker CLIPConfig dump. Never
+    # fetched by creative (its own safety role screens images), so reduced in both modes.
     return {
         "_name_or_path": "CompVis/stable-diffusion-safety-checker",
         "architectures": ["StableDiffusionSafetyChecker"],
@@ -682,57 +769,89 @@ def _safety_checker_config() -> dict:
     }
 
 
-def _sd_components(out: Path, *, unet_cfg: dict, vae_version: str, pad_token: str, added_tokens: bool, fp16_variants: bool) -> None:
-    """text_encoder/, tokenizer/, unet/, vae/, safety_checker/ of an SD 1.x diffusers repo."""
+def _safety_checker(out: Path, files: tuple[str, ...]) -> None:
+    """safety_checker/: a real (reduced) StableDiffusionSafetyChecker, saved under `files`."""
     import torch
-    from diffusers import AutoencoderKL, UNet2DConditionModel
     from diffusers.pipelines.stable_diffusion.safety_checker import StableDiffusionSafetyChecker
-    from transformers import CLIPConfig, CLIPTextConfig, CLIPTextModel
-
-    n_vocab = write_clip_tokenizer(out / "tokenizer", n_merges=1500, pad_token=pad_token, added_tokens=added_tokens)
-
-    _json(out / "text_encoder" / "config.json", _text_encoder_config(n_vocab))
-    text_encoder = CLIPTextModel(CLIPTextConfig.from_pretrained(out / "text_encoder"))
-    _init_normal(text_encoder)
-    weights = {"text_encoder": (text_encoder.state_dict(), "model")}
-
-    _json(out / "unet" / "config.json", unet_cfg)
-    unet = UNet2DConditionModel.from_config(UNet2DConditionModel.load_config(out / "unet"))
-    _init_normal(unet)
-    weights["unet"] = (unet.state_dict(), "diffusion_pytorch_model")
-
-    _json(out / "vae" / "config.json", _vae_config(vae_version))
-    vae = AutoencoderKL.from_config(AutoencoderKL.load_config(out / "vae"))
-    _init_normal(vae)
-    weights["vae"] = (vae.state_dict(), "diffusion_pytorch_model")
+    from transformers import CLIPConfig
 
     _json(out / "safety_checker" / "config.json", _safety_checker_config())
     checker = StableDiffusionSafetyChecker(CLIPConfig.from_pretrained(out / "safety_checker"))
     _init_normal(checker)
-    with torch.no_grad():
-        # Thresholds of 1.0 on cosine similarities: the tiny checker never flags (and never blacks
-        # out) an image, so pipeline outputs stay deterministic functions of the weights.
-        checker.concept_embeds_weights.fill_(1.0)
-        checker.special_care_embeds_weights.fill_(1.0)
-    weights["safety_checker"] = (checker.state_dict(), "model")
-
-    for sub, (state, stem) in weights.items():
-        _save_safetensors(state, out / sub / f"{stem}.safetensors")
-        if fp16_variants:
-            _save_safetensors(state, out / sub / f"{stem}.fp16.safetensors", dtype=torch.float16)
+    for name in files:
+        if name.endswith(".safetensors"):
+            _save_safetensors(checker.state_dict(), out / "safety_checker" / name, dtype=torch.float16 if ".fp16." in name else None)
+        else:
+            _placeholder(out / "safety_checker" / name, "safety checker weights as a pickle")
 
 
-def build_lcm(out: Path) -> None:
-    """SimianLuo/LCM_Dreamshaper_v7.
+def _sd_components(out: Path, *, unet_cfg: dict, vae_version: str, full: bool, layout: str) -> None:
+    """text_encoder/, tokenizer/, unet/, vae/ of an SD 1.x diffusers repo.
 
-    Real repo (listing from memory, unverified): model_index.json, scheduler/, text_encoder/,
-    tokenizer/ (incl. added_tokens.json: a third-party README confirms that file), unet/, vae/,
-    feature_extractor/, safety_checker/, plus files NOT served here: lcm_pipeline.py and
-    lcm_scheduler.py (the pre-diffusers-0.22 community code) and a root single-file checkpoint
-    LCM_Dreamshaper_v7_4k.safetensors (unverified; if it exists, a "*.safetensors" allow pattern
-    downloads it too, ~3.4 GB).
+    layout "lcm": fp32 safetensors (model.safetensors, diffusion_pytorch_model.safetensors) plus
+    the ONNX exports added in #11 (text_encoder/model.onnx, unet/model.onnx + model.onnx_data).
+    layout "inpaint": NO fp32 safetensors (verified on the hub's tree pages of 8a4288a: unet/ and
+    vae/ hold diffusion_pytorch_model.bin, .fp16.bin and .fp16.safetensors; text_encoder/ holds
+    pytorch_model.bin, pytorch_model.fp16.bin and model.fp16.safetensors).
     """
-    # model_index.json: native diffusers LCM pipeline (since diffusers 0.22); values unverified.
+    import torch
+    from diffusers import AutoencoderKL, UNet2DConditionModel
+    from transformers import CLIPTextConfig, CLIPTextModel
+
+    # The full tokenizer is the real CLIP BPE (all 48894 merges: vocab 49408, as published).
+    n_vocab = write_clip_tokenizer(out / "tokenizer", n_merges=48894 if full else 1500, plain_specials=layout == "lcm")
+
+    _json(out / "text_encoder" / "config.json", _text_encoder_config(n_vocab, full))
+    text_encoder = CLIPTextModel(CLIPTextConfig.from_pretrained(out / "text_encoder"))
+    _init_normal(text_encoder)
+    weights = {"text_encoder": (text_encoder, "model", "pytorch_model")}
+
+    _json(out / "unet" / "config.json", unet_cfg)
+    unet = UNet2DConditionModel.from_config(UNet2DConditionModel.load_config(out / "unet"))
+    _init_normal(unet)
+    weights["unet"] = (unet, "diffusion_pytorch_model", "diffusion_pytorch_model")
+
+    _json(out / "vae" / "config.json", _vae_config(vae_version, full))
+    vae = AutoencoderKL.from_config(AutoencoderKL.load_config(out / "vae"))
+    _init_normal(vae)
+    weights["vae"] = (vae, "diffusion_pytorch_model", "diffusion_pytorch_model")
+
+    for sub, (module, st_stem, pickle_stem) in weights.items():
+        state = module.state_dict()
+        if layout == "lcm":
+            _save_safetensors(state, out / sub / f"{st_stem}.safetensors")
+        else:
+            _save_safetensors(state, out / sub / f"{st_stem}.fp16.safetensors", dtype=torch.float16)
+            _placeholder(out / sub / f"{pickle_stem}.bin", f"{sub} weights as a pickle")
+            _placeholder(out / sub / f"{pickle_stem}.fp16.bin", f"{sub} fp16 weights as a pickle")
+        del state
+    del weights, text_encoder, unet, vae
+    if layout == "lcm":
+        _placeholder(out / "text_encoder" / "model.onnx", "ONNX export of the text encoder (#11)")
+        _placeholder(out / "unet" / "model.onnx", "ONNX export of the unet (#11, 1.95 MB)")
+        _placeholder(out / "unet" / "model.onnx_data", "ONNX weights of the unet (#11, 3.44 GB)")
+        for sub in ("vae_encoder", "vae_decoder"):
+            # the optimum export's config (651 B): the VAE config naming its export folder
+            _json(out / sub / "config.json", {**_vae_config("0.22.0.dev0", full), "_name_or_path": f"/tmp/export/{sub}"})
+            _placeholder(out / sub / "model.onnx", f"ONNX export of the {sub} (#11)")
+
+
+def build_lcm(out: Path, full: bool = False) -> None:
+    """SimianLuo/LCM_Dreamshaper_v7 at a85df6a (main, 20 commits).
+
+    Verified on the hub's tree pages: feature_extractor/ (preprocessor_config.json 518 B),
+    safety_checker/ (config.json 726 B, model.safetensors 1.22 GB), scheduler/
+    (scheduler_config.json 539 B), text_encoder/, tokenizer/ (merges.txt, special_tokens_map.json
+    133 B, tokenizer_config.json 765 B, vocab.json; added_tokens.json was deleted in #8), unet/
+    (config.json 1.73 kB, diffusion_pytorch_model.safetensors 3.44 GB, model.onnx 1.95 MB,
+    model.onnx_data 3.44 GB), vae/, vae_decoder/ and vae_encoder/ (ONNX, #11), and at the root
+    .gitattributes, LCM_Dreamshaper_v7_4k.safetensors (3.44 GB single-file checkpoint),
+    README.md, inference.py, lcm_pipeline.py, lcm_scheduler.py, model_index.json (588 B),
+    speed_fid.png, teaser.png. A "*.safetensors" pattern would fetch the 3.44 GB root checkpoint
+    too; a "*.onnx" pattern the ONNX exports.
+    """
+    # model_index.json: the native diffusers LCM pipeline (its shape as seen in copies of this
+    # file; exact bytes unverified).
     _json(
         out / "model_index.json",
         {
@@ -748,8 +867,8 @@ def build_lcm(out: Path) -> None:
             "vae": ["diffusers", "AutoencoderKL"],
         },
     )
-    # Full-size scheduler config (no weights, nothing to reduce); LCMScheduler's keys as
-    # diffusers 0.22 wrote them (values unverified against the real file).
+    # scheduler_config.json as uploaded in #7 (539 B; content verified on the hub's blob page).
+    # #14 changed it to another 539-byte version whose content is unverified.
     _json(
         out / "scheduler" / "scheduler_config.json",
         {
@@ -767,9 +886,8 @@ def build_lcm(out: Path) -> None:
             "rescale_betas_zero_snr": False,
             "sample_max_value": 1.0,
             "set_alpha_to_one": True,
-            "steps_offset": 1,
+            "steps_offset": 0,
             "thresholding": False,
-            "timestep_scaling": 10.0,
             "timestep_spacing": "leading",
             "trained_betas": None,
         },
@@ -792,27 +910,29 @@ def build_lcm(out: Path) -> None:
             "size": {"shortest_edge": 224},
         },
     )
-    # real unet: sample_size 96 (768 px, unverified), time_cond_proj_dim 256
-    _sd_components(
-        out,
-        unet_cfg=_unet_config(4, 256, "0.22.0.dev0", sample_size=8),
-        vae_version="0.22.0.dev0",
-        pad_token="<|endoftext|>",
-        added_tokens=True,
-        fp16_variants=False,
-    )
-    _text(out / ".gitattributes", HF_GITATTRIBUTES)
+    # unet: sample_size 96 (768 px by default) and time_cond_proj_dim 256, as published.
+    _sd_components(out, unet_cfg=_unet_config(4, 256, "0.22.0.dev0", 96, full, modern_keys=True), vae_version="0.22.0.dev0", full=full, layout="lcm")
+    _safety_checker(out, ("model.safetensors",))
+    _placeholder(out / "LCM_Dreamshaper_v7_4k.safetensors", "the single-file checkpoint (3.44 GB)")
+    for name in ("inference.py", "lcm_pipeline.py", "lcm_scheduler.py", "speed_fid.png", "teaser.png"):
+        _placeholder(out / name, "pre-diffusers-0.22 community code or a picture")
+    _text(out / ".gitattributes", HF_GITATTRIBUTES + "*.onnx_data filter=lfs diff=lfs merge=lfs -text\nteaser.png filter=lfs diff=lfs merge=lfs -text\n")
     _readme(out, LCM_ID, "license: mit\nlanguage:\n- en\npipeline_tag: text-to-image\ntags:\n- text-to-image\n")
 
 
-def build_inpaint(out: Path) -> None:
-    """stable-diffusion-v1-5/stable-diffusion-inpainting (the runwayml repo, re-hosted).
+def build_inpaint(out: Path, full: bool = False) -> None:
+    """stable-diffusion-v1-5/stable-diffusion-inpainting at 8a4288a (its only commit).
 
-    Real repo (listing from memory, unverified): the diffusers folders below, each weight both
-    as .safetensors and as an .fp16.safetensors variant (served here, so "*.safetensors"
-    fetches show the doubled download), plus .bin pickles and the single-file
-    sd-v1-5-inpainting.ckpt (not served).
+    Verified on the hub's tree pages: feature_extractor/, safety_checker/, scheduler/,
+    text_encoder/ (config.json 617 B, model.fp16.safetensors 246 MB, pytorch_model.bin 492 MB,
+    pytorch_model.fp16.bin), tokenizer/ (merges.txt, special_tokens_map.json 472 B,
+    tokenizer_config.json 806 B, vocab.json), unet/ (config.json 748 B,
+    diffusion_pytorch_model.bin 3.44 GB, .fp16.bin 1.72 GB, .fp16.safetensors 1.72 GB), vae/
+    (config.json 552 B, .bin 335 MB, .fp16.bin, .fp16.safetensors 167 MB), and at the root
+    .gitattributes, README.md, config.json (748 B), model_index.json (548 B) and
+    sd-v1-5-inpainting.ckpt (4.27 GB pickle). The only safetensors weights are the fp16 variants.
     """
+    # model_index.json: as in a byte-identical-size (548 B) published copy.
     _json(
         out / "model_index.json",
         {
@@ -827,7 +947,7 @@ def build_inpaint(out: Path) -> None:
             "vae": ["diffusers", "AutoencoderKL"],
         },
     )
-    # The inpainting repo ships a DDIM config (SD v1-5 text2img ships PNDM); values from memory.
+    # The inpainting repo ships a DDIM config (313 B); values from memory.
     _json(
         out / "scheduler" / "scheduler_config.json",
         {
@@ -858,20 +978,18 @@ def build_inpaint(out: Path) -> None:
             "size": 224,
         },
     )
-    # real unet: in_channels 9 (4 latent + 4 masked-image latent + 1 mask), sample_size 64
-    _sd_components(
-        out,
-        unet_cfg=_unet_config(9, None, "0.6.0", sample_size=8),
-        vae_version="0.6.0",
-        pad_token="<|endoftext|>",
-        added_tokens=False,
-        fp16_variants=True,
-    )
+    # unet: in_channels 9 (4 latent + 4 masked-image latent + 1 mask), sample_size 64 (512 px),
+    # as published (diffusers would raise a sample_size under 64 to 64 for a config this old).
+    unet_cfg = _unet_config(9, None, "0.6.0", 64, full, modern_keys=False)
+    _sd_components(out, unet_cfg=unet_cfg, vae_version="0.6.0", full=full, layout="inpaint")
+    _json(out / "config.json", unet_cfg)  # the root config.json (748 B, the same size as unet/config.json)
+    _safety_checker(out, ("pytorch_model.bin", "pytorch_model.fp16.bin", "model.safetensors", "model.fp16.safetensors"))
+    _placeholder(out / "sd-v1-5-inpainting.ckpt", "the original single-file checkpoint (4.27 GB)")
     _text(out / ".gitattributes", HF_GITATTRIBUTES)
     _readme(out, INPAINT_ID, "license: creativeml-openrail-m\ntags:\n- stable-diffusion\n- text-to-image\ninference: false\n")
 
 
-BUILDERS: dict[str, Callable[[Path], None]] = {
+BUILDERS: dict[str, Callable[..., None]] = {
     CLIP_ID: build_clip,
     QWEN_ID: build_qwen,
     COCA_ID: build_coca,
@@ -883,9 +1001,9 @@ BUILDERS: dict[str, Callable[[Path], None]] = {
 # -- build cache --------------------------------------------------------------------------------
 
 
-def build_key() -> str:
+def build_key(full: bool = False) -> str:
     src = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
-    return f"v{REPOS_VERSION}-{src}"
+    return f"v{REPOS_VERSION}-{src}" + ("-full" if full else "")
 
 
 def default_cache_root() -> Path:
@@ -893,7 +1011,7 @@ def default_cache_root() -> Path:
     return Path(env) if env else Path(tempfile.gettempdir()) / "creative-hubmirror"
 
 
-def build_all(dest: Path, repo_ids=REPO_IDS) -> dict[str, Path]:
+def build_all(dest: Path, repo_ids=REPO_IDS, full: bool = False) -> dict[str, Path]:
     """Build the repos into dest/<org>/<name>/ (dest must not hold them yet); deterministic."""
     import torch
 
@@ -903,21 +1021,21 @@ def build_all(dest: Path, repo_ids=REPO_IDS) -> dict[str, Path]:
             folder = dest / repo_id
             folder.mkdir(parents=True)
             torch.manual_seed(SEED)
-            BUILDERS[repo_id](folder)
+            BUILDERS[repo_id](folder, full=full)
             folders[repo_id] = folder
-    _json(dest / "manifest.json", {"version": build_key(), "repos": {r: r for r in repo_ids}})
+    _json(dest / "manifest.json", {"version": build_key(full), "repos": {r: r for r in repo_ids}, "commits": {r: REVISIONS[r] for r in repo_ids}})
     return folders
 
 
-def ensure_repos(cache_root: Path | None = None) -> Path:
+def ensure_repos(cache_root: Path | None = None, full: bool = False) -> Path:
     """Build all repos once per build key; returns the folder holding manifest.json and <org>/<name>/."""
-    root = (cache_root or default_cache_root()) / build_key()
+    root = (cache_root or default_cache_root()) / build_key(full)
     if (root / "manifest.json").exists():
         return root
     root.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{root.name}.", dir=root.parent))
     try:
-        build_all(tmp)
+        build_all(tmp, full=full)
         try:
             os.rename(tmp, root)
         except OSError:
@@ -935,5 +1053,6 @@ def repo_folders(root: Path) -> dict[str, Path]:
     return {repo_id: root / rel for repo_id, rel in manifest["repos"].items()}
 
 
-if __name__ == "__main__":  # python tests/hubmirror/repos.py [cache_root]
-    print(ensure_repos(Path(sys.argv[1]) if len(sys.argv) > 1 else None))
+if __name__ == "__main__":  # python tests/hubmirror/repos.py [cache_root] [--full]
+    args = [a for a in sys.argv[1:] if a != "--full"]
+    print(ensure_repos(Path(args[0]) if args else None, full="--full" in sys.argv))

@@ -550,8 +550,10 @@ class HubMirror:
     def add_repos_from(self, root: Path) -> None:
         """Register every repo listed in a repos.py build's manifest.json."""
         manifest = json.loads((Path(root) / "manifest.json").read_text())
+        commits = manifest.get("commits", {})
         for repo_id, rel in manifest["repos"].items():
-            self.add_repo(repo_id, Path(root) / rel)
+            # served at the real hub commit the profile pins, when the build names one
+            self.add_repo(repo_id, Path(root) / rel, commit=commits.get(repo_id))
 
     def start(self) -> HubMirror:
         for is_cdn in (False, True):
