@@ -325,7 +325,9 @@ def _sizes(value: str | None) -> list[str] | None:
 
 def _batch_options(args: argparse.Namespace):
     from creative.batch import BatchOptions
+    from creative.generate.visuals import mode_list
 
+    mode_list(args.mode)  # a bad --mode is a usage error now, not after the models have loaded
     return BatchOptions(
         profile=args.profile,
         sizes=_sizes(args.sizes),
@@ -335,6 +337,7 @@ def _batch_options(args: argparse.Namespace):
         n_visuals=args.n_visuals,
         style=args.style,
         seed=args.seed,
+        mode=args.mode,
         brand_kit=args.brand_kit,
         rules=args.rules,
         threads=getattr(args, "threads", None),
@@ -467,6 +470,8 @@ def run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--n-copies", type=int, default=3)
     p.add_argument("--n-visuals", type=int, default=2, help="visual proposals per product")
     p.add_argument("--style", default="studio")
+    p.add_argument("--mode", default="auto", metavar="MODE[,MODE...]",
+                   help="visuals: auto, background, inpaint or img2img; several separated by commas take turns (background,inpaint)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--brand-kit", metavar="FILE", help="brand kit TOML: logo, colours, fonts (see samples/brand/)")
     p.add_argument("--rules", metavar="FILE", help="a brand compliance file (TOML) added to the default rules")
@@ -541,7 +546,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--brand-kit", metavar="FILE", help="brand kit TOML: logo, colours, fonts (see samples/brand/)")
     p.add_argument("--sizes", metavar="WxH,...", help="comma-separated sizes (default: every size in creative/data/sizes.toml)")
     p.add_argument("--style", default="studio", help="studio, minimal, lifestyle, seasonal, luxury or bold")
-    p.add_argument("--mode", choices=["auto", "background", "inpaint", "img2img"], default="auto")
+    p.add_argument("--mode", default="auto", metavar="MODE[,MODE...]",
+                   help="auto, background, inpaint or img2img; several separated by commas take turns (background,inpaint)")
     p.add_argument("--strength", type=float, default=0.6, help="img2img variation strength (0..1]")
     p.add_argument("--out", required=True, metavar="DIR")
     p.add_argument("--format", choices=["png", "jpg"], default="png")
