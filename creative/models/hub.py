@@ -272,14 +272,25 @@ def fetch_hub(entry: ModelEntry, report: Report | None = None, *, retries: int =
     report(f"  {len(missing)} of {len(planned)} files to fetch, {human_size(total)}, into {hub_cache_dir()}")
     from huggingface_hub import hf_hub_download
 
-    root = None
+    failed: list[ModelDownloadError] = []
     for i, p in enumerate(missing, 1):
         report(f"  [{i}/{len(missing)}] {p.filename} ({human_size(p.size)})")
         bar = progress_class()
-        path = _with_retries(lambda f=p.filename: hf_hub_download(entry.id, f, revision=entry.revision, tqdm_class=bar), entry, p.filename, report, retries, backoff_s)
-        root = _snapshot_root(path, p.filename)
+        try:
+            _with_retries(lambda f=p.filename: hf_hub_download(entry.id, f, revision=entry.revision, tqdm_class=bar), entry, p.filename, report, retries, backoff_s)
+        except ModelDownloadError as e:
+            if not e.transient:
+                raise
+            # a flaky connection: fetch the other files anyway, so the next pull has less to do
+            report(f"  {p.filename}: not downloaded ({e})")
+            failed.append(e)
+    if failed:
+        first = failed[0]
+        more = f" ({len(failed) - 1} more file(s) of {entry.id} failed too)" if len(failed) > 1 else ""
+        raise ModelDownloadError(f"{first}{more}", repo_id=first.repo_id, filename=first.filename, status=first.status, transient=True) from first
     cached = _cached(entry, planned[0].filename)
-    return _snapshot_root(cached, planned[0].filename) if cached else root  # type: ignore[return-value]
+    assert cached is not None  # every listed file is in the cache now
+    return _snapshot_root(cached, planned[0].filename)
 
 
 def _fetch_patterns(entry: ModelEntry, report: Report) -> Path:
