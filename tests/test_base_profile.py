@@ -263,3 +263,19 @@ def test_pull_says_how_to_fill_the_cache_when_the_hub_is_off(tmp_path):
     assert r.returncode == 1 and "HF_HUB_OFFLINE is set" in r.stderr and "point HF_ENDPOINT at a reachable mirror" in r.stderr
     assert not (tmp_path / "hf" / "hub").exists() or not any((tmp_path / "hf" / "hub").iterdir())
 
+
+
+def test_an_entry_whose_files_are_markers_downloads_by_its_patterns(monkeypatch, tmp_path):
+    """quality's entries list a few marker files, not everything their loader reads: they must be
+    fetched by their `fetch` patterns (fetching only the markers would leave the model unusable)."""
+    import huggingface_hub
+
+    from creative.models import hub
+
+    calls = []
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", lambda repo_id, **kw: calls.append((repo_id, kw)) or str(tmp_path))
+    monkeypatch.setattr(huggingface_hub, "hf_hub_download", lambda *a, **kw: pytest.fail("fetched a marker file alone"))
+    entry = load_profile("quality").candidates("diffusion")[0]
+    assert entry.files == ("model_index.json", "unet/config.json") and entry.fetch
+    assert hub.fetch_hub(entry) == tmp_path
+    assert calls == [(entry.id, {"revision": entry.revision, "allow_patterns": list(entry.fetch)})]

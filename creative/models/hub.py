@@ -2,7 +2,8 @@
 
     path = fetch_hub(entry, report=print)   # the snapshot folder its loader reads
 
-Only the files the entry lists (`ModelEntry.files`, exactly what its loader reads) are fetched,
+Only the files the entry lists (`ModelEntry.files`, exactly what its loader reads; or, for an
+entry that gives `fetch` patterns instead, the files matching them) are fetched,
 at the entry's pinned revision, through huggingface_hub itself: `HF_ENDPOINT` points it at a
 mirror, `HF_HOME` / `HF_HUB_CACHE` say where the cache is, `HF_TOKEN` authenticates, and
 huggingface_hub draws a progress bar per file on stderr. What this module adds:
@@ -260,7 +261,7 @@ def fetch_hub(entry: ModelEntry, report: Report | None = None, *, retries: int =
 
     Raises ModelDownloadError (see `explain`) for a failure that retrying did not fix."""
     report = report or (lambda line: None)
-    if not entry.files:
+    if entry.fetch or not entry.files:
         return _fetch_patterns(entry, report)
     planned = plan(entry, report, retries, backoff_s)
     missing = [p for p in planned if not p.cached]
@@ -294,11 +295,12 @@ def fetch_hub(entry: ModelEntry, report: Report | None = None, *, retries: int =
 
 
 def _fetch_patterns(entry: ModelEntry, report: Report) -> Path:
-    """An entry without a file list: huggingface_hub's snapshot download with our patterns."""
+    """An entry that gives download patterns (`fetch`), or no file list at all: huggingface_hub's
+    snapshot download of the matching files (its own progress bar; no plan or disk check)."""
     from huggingface_hub import snapshot_download
 
-    patterns = list(FALLBACK_PATTERNS) + (["*.py"] if entry.trust_remote_code else [])
-    report(f"  no file list in the profile: fetching {', '.join(patterns)}")
+    patterns = list(entry.fetch or FALLBACK_PATTERNS) + (["*.py"] if entry.trust_remote_code else [])
+    report(f"  fetching the files that match {', '.join(patterns)}")
     try:
         return Path(snapshot_download(entry.id, revision=entry.revision, allow_patterns=patterns))
     except Exception as exc:  # noqa: BLE001
