@@ -42,13 +42,14 @@ PRODUCT = [
 
 
 def timed(cmd: list[str], env: dict[str, str], log: Path) -> dict:
-    """Run a command under /usr/bin/time -v: wall seconds, peak RSS (MB), exit code; output to `log`."""
+    """Run a command under /usr/bin/time -v: wall and CPU seconds, peak RSS (MB), exit code; output to `log`."""
     start = time.monotonic()
     with log.open("w") as out:
         proc = subprocess.run(["/usr/bin/time", "-v", *cmd], env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
     text = log.read_text(errors="replace")
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
-    return {"seconds": round(time.monotonic() - start, 1), "peak_rss_mb": round(int(rss.group(1)) / 1024) if rss else None, "rc": proc.returncode, "log": str(log)}
+    cpu = [float(m) for m in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", text)]
+    return {"seconds": round(time.monotonic() - start, 1), "cpu_seconds": round(sum(cpu), 1), "peak_rss_mb": round(int(rss.group(1)) / 1024) if rss else None, "rc": proc.returncode}
 
 
 def load_average() -> float:
