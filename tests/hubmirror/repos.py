@@ -1,11 +1,14 @@
-"""Tiny stand-ins for the five hub repos creative uses, laid out file for file like the real ones.
+"""Stand-ins for the five hub repos of the base profile, laid out file for file like the real ones
+at the commits models/base.toml pins (`REVISIONS`; the mirror serves each repo at that commit).
 
 Each builder writes one repo into a folder: the same file names and sub-folders as the published
-repo, configs with the same classes and keys (written by hand in the published format, not
-re-serialised by today's libraries), and seeded random weights at reduced sizes (same model
-classes, fewer/smaller layers, smaller vocabularies). The configs are then read back by the real
-library to build the model whose weights are saved, so a config the library cannot read fails the
-build, not a test.
+repo at that commit (including the files creative must not fetch: pickles, ONNX exports,
+single-file checkpoints, which are small placeholders), configs with the same classes and keys
+(written by hand in the published format, not re-serialised by today's libraries), and seeded
+random weights: at reduced sizes for tests (same model classes, fewer/smaller layers, smaller
+vocabularies), or with `full=True` at the published sizes (benchmarks/bench_base_cpu.py). The
+configs are read back by the real library to build the model whose weights are saved, so a config
+the library cannot read fails the build, not a test.
 
 What was checked against published copies (public GitHub mirrors of the files, found with code
 search) and what was not is noted next to each value: "verified" means seen in a copy of the real
