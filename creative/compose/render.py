@@ -14,7 +14,8 @@ from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 from creative.compose.colour import AA_NORMAL, RGB, from_hls, parse_hex, relative_luminance, contrast_ratio, to_hex, to_hls, worst_contrast
 from creative.compose.spec import Box, BrandKit, LayerSpec, TextBlock
-from creative.compose.typeset import Placed, fit_block
+from creative.compose.shaping import draw_line
+from creative.compose.typeset import Placed, fit_block, line_origins
 
 DARK, LIGHT = (17, 17, 17), (255, 255, 255)
 PLATE_OPACITIES = (0.55, 0.7, 0.85, 1.0)  # tried in order: the lightest plate that gives AA contrast
@@ -165,18 +166,9 @@ def _product(canvas: Image.Image, spec: LayerSpec, assets: dict[str, Image.Image
 # -- text -------------------------------------------------------------------------------
 
 
-def _line_origins(p: Placed, align: str) -> list[tuple[int, int]]:
-    inner = p.w - 2 * p.pad_x
-    out = []
-    for i, width in enumerate(p.line_widths):
-        dx = (inner - width) // 2 if align == "center" or p.layer.role == "cta" else 0
-        out.append((p.x + p.pad_x + dx, p.y + p.pad_y + i * p.line_pitch))
-    return out
-
-
 def _ink_box(p: Placed, align: str) -> Box:
-    draw = ImageDraw.Draw(Image.new("L", (1, 1)))
-    boxes = [draw.textbbox(o, line, font=p.font, anchor="la") for o, line in zip(_line_origins(p, align), p.lines)]
+    """Where the glyphs of a placed layer are (union of each line's ink at its origin)."""
+    boxes = [(x + line.ink[0], y + line.ink[1], x + line.ink[2], y + line.ink[3]) for (x, y), line in zip(line_origins(p, align), p.lines)]
     x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
     x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
     return Box(int(x0), int(y0), max(1, int(x1 - x0)), max(1, int(y1 - y0)))
@@ -236,14 +228,13 @@ def _button_fill(fill: RGB) -> tuple[RGB, RGB, float]:
 
 
 def _text_block(canvas: Image.Image, ink: Image.Image, block: TextBlock, spec: LayerSpec, brand: BrandKit | None, max_size: int | None = None) -> None:
-    placed = fit_block(block, brand, max_size)
+    placed = fit_block(block, brand, max_size, spec.language)
     if not placed:
         return
     preferred = parse_hex(brand.text) if brand else None
     texts = [p for p in placed if p.layer.role != "cta"]
     buttons = [p for p in placed if p.layer.role == "cta"]
     draw = ImageDraw.Draw(canvas)
-    ink_draw = ImageDraw.Draw(ink)
 
     colour: RGB | None = None
     if texts:
@@ -260,7 +251,7 @@ def _text_block(canvas: Image.Image, ink: Image.Image, block: TextBlock, spec: L
             p.layer.drawn_colour = to_hex(colour)
             p.layer.changes = list(dict.fromkeys(p.layer.changes))
         for p in texts:
-            _draw_lines(draw, ink_draw, p, block.align, colour)
+            _draw_lines(canvas, ink, p, block.align, colour)
 
     for p in buttons:
         wanted = (p.layer.button or {}).get("requested")  # a fill a UI asked for; else the brand's
@@ -272,7 +263,7 @@ def _text_block(canvas: Image.Image, ink: Image.Image, block: TextBlock, spec: L
         ink_box = _ink_box(p, "center")
         p.layer.ink = ink_box
         p.layer.contrast = round(worst_contrast(text, _pixels(canvas, _shrink(ink_box, box))), 2)
-        _draw_lines(draw, ink_draw, p, "center", text)
+        _draw_lines(canvas, ink, p, "center", text)
         p.layer.drawn_colour = to_hex(text)
         p.layer.button = {"box": box.to_list(), "fill": to_hex(fill), "radius": radius, "requested": wanted}
 
@@ -284,10 +275,9 @@ def _shrink(ink: Box, button: Box) -> Box:
     return Box(x0, y0, max(1, x1 - x0), max(1, y1 - y0))
 
 
-def _draw_lines(draw: ImageDraw.ImageDraw, ink: ImageDraw.ImageDraw, p: Placed, align: str, colour: RGB) -> None:
-    for origin, line in zip(_line_origins(p, align), p.lines):
-        draw.text(origin, line, font=p.font, fill=colour + (255,), anchor="la")
-        ink.text(origin, line, font=p.font, fill=255, anchor="la")
+def _draw_lines(canvas: Image.Image, ink: Image.Image, p: Placed, align: str, colour: RGB) -> None:
+    for (x, y), line in zip(line_origins(p, align), p.lines):
+        draw_line(canvas, ink, line, x, y, colour)
 
 
 def _accent(spec: LayerSpec) -> RGB:

@@ -36,7 +36,7 @@ class BrandKit:
     primary: str = "#1f2937"  # CTA button
     secondary: str = "#e5e7eb"  # accents, backdrop tint
     text: str = "#111111"  # preferred text colour (used when it has the contrast)
-    font_headline: str | None = None  # font file paths; None: a good system font
+    font_headline: str | None = None  # font file paths or family names (fontpkg-*); None: defaults
     font_body: str | None = None
     font_cjk: str | None = None
 
@@ -152,14 +152,18 @@ class TextLayer:
     line_height: float = 1.2
     colour: str | None = None  # None: chosen at render time for contrast
     # -- measured when rendered --
-    font: str = ""
+    font: str = ""  # the main face (file path); `fonts` lists every face used
     font_index: int = 0
+    fonts: list[str] = field(default_factory=list)  # faces used, as "file#index@weight"
+    direction: str = ""  # ltr | rtl: the paragraph direction the text was set in
     size: int = 0
     lines: list[str] = field(default_factory=list)
     ink: Box | None = None  # where the glyphs are (never outside the safe box)
     drawn_colour: str = ""  # the colour used (the input colour, or the one chosen for contrast)
     contrast: float | None = None  # worst-case WCAG ratio against the pixels behind the text
     changes: list[str] = field(default_factory=list)  # characters removed, text shortened
+    missing: str = ""  # characters no installed font can draw (removed): the banner is flagged
+    unshaped: str = ""  # scripts drawn without shaping (no Raqm here): the banner is flagged
     button: dict | None = None  # cta: {"box": [x, y, w, h], "fill": "#hex", "radius": px}
     plate: dict | None = None  # a backing plate drawn for contrast: {"box", "fill", "opacity"}
 
