@@ -31,7 +31,8 @@ from creative.rank import mmr, normalize
 #   contrast      worst text contrast, 4.5 (WCAG AA, always met) -> 0.4 .. 7 (AAA) and up -> 1
 #   occupancy     how much of the banner the product fills: 1 inside the template's good band
 #   text_fit      1 when all copy is set in full at a comfortable size; less when a subline was
-#                 left out, text was shortened or set small, or a plate was needed
+#                 left out, text was shortened or set small, or a plate was needed; much less
+#                 (-0.6) when characters were left out for want of a font, or drawn unshaped
 #   separation    how far the product's colours are from the backdrop right around it (CIE76
 #                 distance of the means, 40 -> 1): a navy shoe on a navy wall scores low
 # CLIP leads (what the banner says and shows); the layout terms separate close calls and rank
@@ -115,10 +116,25 @@ def layout_scores(spec: LayerSpec, product_alpha: np.ndarray | None, image: Imag
             fit -= 0.15
     if any(layer.plate for layer in layers):
         fit -= 0.1  # needed a plate: the backdrop fights the text
+    flags = text_flags(spec)
+    if flags:
+        fit -= 0.6  # text is missing or drawn unshaped: never ranked above a banner that has it all
     scores = {"contrast": round(contrast, 4), "occupancy": round(_occupancy_score(occupancy), 4), "text_fit": round(max(0.0, fit), 4)}
     if image is not None:
         scores["separation"] = round(_separation(image, spec, product_alpha), 4)
-    return scores, {"contrast_ratios": ratios, "min_contrast": round(worst, 2), "product_occupancy": round(occupancy, 4)}
+    return scores, {"contrast_ratios": ratios, "min_contrast": round(worst, 2), "product_occupancy": round(occupancy, 4), "text_flags": flags}
+
+
+def text_flags(spec: LayerSpec) -> list[str]:
+    """What is wrong with the text as drawn: characters no installed font has (removed), scripts
+    drawn without shaping. Empty when every character was drawn, shaped, by a real font."""
+    flags = []
+    for layer in spec.layers():
+        if layer.missing:
+            flags.append(f"{layer.role}: characters no installed font can draw were left out: {layer.missing}")
+        if layer.unshaped:
+            flags.append(f"{layer.role}: {layer.unshaped} text drawn without shaping (this Pillow has no Raqm layout)")
+    return flags
 
 
 def _thumb_embedding(image: Image.Image) -> np.ndarray:
@@ -232,7 +248,7 @@ def make_banners(
             "ranking": ranking,
             "weights": terms,
             "models": roles,
-            "fallbacks": list(dict.fromkeys(fallbacks)),
+            "fallbacks": list(dict.fromkeys(fallbacks + [f"banner text: {f}" for f in measured["text_flags"]])),
         }
         banners.append(Banner(out.image, spec.size_name, scores, round(total, 4), metadata, spec, assets))
 

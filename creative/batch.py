@@ -56,6 +56,7 @@ class BatchSummary:
     skipped: list[str] = field(default_factory=list)  # already done by an earlier run
     failed: list[dict[str, Any]] = field(default_factory=list)  # {"sku", "line", "error"}
     seconds: float = 0.0
+    text_flags: dict[str, list[str]] = field(default_factory=dict)  # SKU -> text its banners could not draw
 
     @property
     def ok(self) -> bool:
@@ -132,6 +133,7 @@ def manifest_rows(sku: str, folder: str, creative_set) -> list[dict[str, Any]]:
                 "text": b.metadata.get("copy", {}).get("headline", ""),
                 "models": {"clip": models.get("clip"), "diffusion": models.get("diffusion"), "safety": models.get("safety"), "visual_source": b.metadata.get("visual_source")},
             }
+            | ({"text_flags": b.metadata["text_flags"]} if b.metadata.get("text_flags") else {})
         )
     for platform, variants in creative_set.copy.items():
         for rank, v in enumerate(variants, 1):
@@ -290,6 +292,9 @@ def run_batch(
             atomic_write_bytes(_inside(out, target / "creative.json"), files["creative.json"])
             rows += _append(manifest, set_rows)
             summary.done.append(row.sku)
+            flags = list(dict.fromkeys(f for r in set_rows for f in r.get("text_flags", [])))
+            if flags:
+                summary.text_flags[row.sku] = flags
         bar.update(1)
     bar.close()
     write_manifest_csv(out, rows)

@@ -167,8 +167,10 @@ def _product(canvas: Image.Image, spec: LayerSpec, assets: dict[str, Image.Image
 
 
 def _ink_box(p: Placed, align: str) -> Box:
-    """Where the glyphs of a placed layer are (union of each line's ink at its origin)."""
+    """Where the glyphs of a placed layer are (union of each line's ink at its origin); each
+    line's own box goes to the layer's `line_boxes`."""
     boxes = [(x + line.ink[0], y + line.ink[1], x + line.ink[2], y + line.ink[3]) for (x, y), line in zip(line_origins(p, align), p.lines)]
+    p.layer.line_boxes = [Box(int(b[0]), int(b[1]), max(1, int(b[2] - b[0])), max(1, int(b[3] - b[1]))) for b in boxes]
     x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
     x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
     return Box(int(x0), int(y0), max(1, int(x1 - x0)), max(1, int(y1 - y0)))

@@ -68,6 +68,18 @@ def load_brand_kit(path: str | Path) -> BrandKit:
             raise ValueError(f"brand kit {path}: file not found: {p}")
         return str(full)
 
+    def font(value: str | None) -> str | None:
+        """A font file (relative to the kit), or a family name from an installed fontpkg-*
+        package ("Inter" -> fontpkg-inter), checked now so a typo fails at load time."""
+        if not value:
+            return None
+        from creative.compose.fonts import FONT_SUFFIXES, brand_face
+
+        if value.lower().endswith(FONT_SUFFIXES) or "/" in value or "\\" in value:
+            return resolve(value)
+        brand_face(value, 400)
+        return value
+
     try:
         return BrandKit(
             name=raw.get("name", ""),
@@ -75,9 +87,9 @@ def load_brand_kit(path: str | Path) -> BrandKit:
             primary=colours.get("primary", BrandKit.primary),
             secondary=colours.get("secondary", BrandKit.secondary),
             text=colours.get("text", BrandKit.text),
-            font_headline=resolve(fonts.get("headline")),
-            font_body=resolve(fonts.get("body")),
-            font_cjk=resolve(fonts.get("cjk")),
+            font_headline=font(fonts.get("headline")),
+            font_body=font(fonts.get("body")),
+            font_cjk=font(fonts.get("cjk")),
         )
     except ValueError as e:
         raise ValueError(f"brand kit {path}: {e}") from e
@@ -95,6 +107,8 @@ def save_brand_kit(kit: BrandKit, folder: str | Path) -> Path:
     def keep(src: str | None, name: str) -> str | None:
         if not src:
             return None
+        if not Path(src).is_file():
+            return src  # a font family name (an installed fontpkg-* package): kept as a name
         target = folder / (name + Path(src).suffix.lower())
         if Path(src).resolve() != target.resolve():
             shutil.copyfile(src, target)
@@ -159,6 +173,7 @@ class TextLayer:
     size: int = 0
     lines: list[str] = field(default_factory=list)
     ink: Box | None = None  # where the glyphs are (never outside the safe box)
+    line_boxes: list[Box] = field(default_factory=list)  # each line's glyphs, top to bottom
     drawn_colour: str = ""  # the colour used (the input colour, or the one chosen for contrast)
     contrast: float | None = None  # worst-case WCAG ratio against the pixels behind the text
     changes: list[str] = field(default_factory=list)  # characters removed, text shortened
@@ -233,6 +248,7 @@ class LayerSpec:
 def _layer_from_dict(d: dict[str, Any]) -> TextLayer:
     d = dict(d)
     d["ink"] = Box.of(d.get("ink"))
+    d["line_boxes"] = [Box.of(b) for b in d.get("line_boxes", [])]
     return TextLayer(**{f.name: d[f.name] for f in fields(TextLayer) if f.name in d})
 
 

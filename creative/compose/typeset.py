@@ -136,6 +136,10 @@ def _measure(prep: Prepared, size: int, width: int, *, shorten: bool, exact: boo
     lines = [layout_line(line_of(prep.paragraph, t, prep.weight, prep.brand), size) for t in texts]
     if max(line.width for line in lines) > avail:
         return None
+    # Tall scripts (Devanagari, Thai, Arabic marks) need more than the Latin line height: lines
+    # move apart until no line's glyphs reach into the next one's.
+    gap = max(1, round(size * 0.06))
+    pitch = max([pitch] + [a.ink[3] - b.ink[1] + gap for a, b in zip(lines, lines[1:])])
     asc = max(line.ascent for line in lines)
     desc = max(line.descent for line in lines)
     h = asc + desc + (len(lines) - 1) * pitch + 2 * pad_y
@@ -157,7 +161,7 @@ def fit_block(block: TextBlock, brand: BrandKit | None, max_size: int | None = N
     region = block.region
     block.left_out = []
     for layer in block.layers:  # a layer that is not placed this time shows nothing
-        layer.lines, layer.size, layer.ink, layer.changes, layer.missing, layer.unshaped = [], 0, None, [], "", ""
+        layer.lines, layer.size, layer.ink, layer.line_boxes, layer.changes, layer.missing, layer.unshaped = [], 0, None, [], [], "", ""
     layers = [layer for layer in block.layers if layer.text.strip() and layer.role not in block.dropped]
     prepared: dict[str, Prepared] = {}
     for layer in layers:
