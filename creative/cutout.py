@@ -303,14 +303,15 @@ def _classical(rgb_full: Image.Image) -> _Classical:
     d_full = np.linalg.norm(np.asarray(rgb_full, dtype=np.float32) - bg_full, axis=2)
     inside8 = m8.point(lambda v: 255 if v > 127 else 0)
     edge_r = max(1, round(1 / scale))
-    outer = np.asarray(inside8.filter(ImageFilter.MaxFilter(2 * edge_r + 1))) > 0
-    core_px = np.asarray(inside8.filter(ImageFilter.MinFilter(2 * edge_r + 3))) > 0
+    inside = np.asarray(inside8)
+    outer = _max_filter(inside, edge_r) > 0
+    core_px = 255 - _max_filter(255 - inside, edge_r + 1) > 0
     soft = np.asarray(m8.filter(ImageFilter.GaussianBlur(edge_r)), dtype=np.float32) / 255
     # An edge pixel mixes product and background: its alpha is how far it sits from the
     # background relative to the product colour right next to it (linear unmixing), capped by
     # the decision so a shadow touching the product does not bleed in.
     d8 = Image.fromarray(np.clip(d_full / 2, 0, 255).astype(np.uint8))
-    d_near = np.asarray(d8.filter(ImageFilter.MaxFilter(2 * edge_r + 3)), dtype=np.float32) * 2
+    d_near = _max_filter(np.asarray(d8), edge_r + 1).astype(np.float32) * 2
     floor = 0.25 * threshold
     unmix = np.clip((d_full - floor) / np.maximum(d_near - floor, threshold), 0, 1)
     alpha = np.where(outer, np.minimum(unmix, np.clip(2 * soft, 0, 1)), 0.0)
@@ -318,6 +319,22 @@ def _classical(rgb_full: Image.Image) -> _Classical:
     alpha8 = np.asarray(a8).copy()
     alpha8[core_px] = 255  # the product's interior is kept exactly
     return _Classical(alpha8, busyness, "", bg_full, confidence, notes)
+
+
+def _max_filter(a: np.ndarray, r: int) -> np.ndarray:
+    """Grey dilation over a (2r+1)^2 square, separably (2 x (2r+1) array maxima): the same as
+    Pillow's MaxFilter(2r+1), several times faster at photo sizes."""
+    out = a
+    for axis in (0, 1):
+        pad = [(0, 0), (0, 0)]
+        pad[axis] = (r, r)
+        p = np.pad(out, pad, mode="edge")
+        n = a.shape[axis]
+        acc = np.take(p, np.arange(0, n), axis=axis)
+        for k in range(1, 2 * r + 1):
+            acc = np.maximum(acc, np.take(p, np.arange(k, k + n), axis=axis))
+        out = acc
+    return out
 
 
 def grad_full(lum: np.ndarray) -> np.ndarray:

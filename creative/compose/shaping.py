@@ -536,18 +536,25 @@ def ellipsize(paragraph: Shaped, lines: list[str], size: int, width: float, max_
 
 def draw_line(canvas: Image.Image, ink: Image.Image | None, box: LineBox, x: int, baseline: int, fill: tuple[int, int, int]) -> None:
     """Draw a laid-out line with its start at x and its baseline at `baseline` (px). `ink`, an L
-    image the size of the canvas, gets the same glyph coverage (for bounds checks)."""
-    draw = ImageDraw.Draw(canvas)
-    ink_draw = ImageDraw.Draw(ink) if ink is not None else None
+    image the size of the canvas, gets the same glyph coverage (for bounds checks). Each piece is
+    rasterised once (Pillow's text drawing into a small mask) and pasted into both."""
     for p in box.pieces:
         font = F.load(p.face, box.size)
         px, py = x + p.x, baseline
         if p.face.colour:
             _draw_colour(canvas, ink, p, font, px, py)
             continue
-        draw.text((px, py), p.text, font=font, fill=fill + (255,), anchor="ls", **_kw(p.direction, p.lang))
-        if ink_draw is not None:
-            ink_draw.text((px, py), p.text, font=font, fill=255, anchor="ls", **_kw(p.direction, p.lang))
+        left, top, right, bottom = font.getbbox(p.text, anchor="ls", **_kw(p.direction, p.lang))
+        ox, oy = int(np.floor(px + left)) - 1, int(np.floor(py + top)) - 1
+        w, h = int(np.ceil(px + right)) + 2 - ox, int(np.ceil(py + bottom)) + 2 - oy
+        if w <= 0 or h <= 0:
+            continue
+        mask = Image.new("L", (w, h), 0)
+        # the same fractional origin as drawing on the canvas itself: the same glyph pixels
+        ImageDraw.Draw(mask).text((px - ox, py - oy), p.text, font=font, fill=255, anchor="ls", **_kw(p.direction, p.lang))
+        canvas.paste(fill, (ox, oy), mask)
+        if ink is not None:
+            ink.paste(255, (ox, oy), mask)
 
 
 def _draw_colour(canvas: Image.Image, ink: Image.Image | None, p: Piece, font: ImageFont.FreeTypeFont, x: float, baseline: float) -> None:
@@ -559,7 +566,7 @@ def _draw_colour(canvas: Image.Image, ink: Image.Image | None, p: Piece, font: I
     if p.scale != 1.0:
         tile = tile.resize((max(1, round(w * p.scale)), max(1, round(h * p.scale))), Image.LANCZOS)
     at = (round(x + left * p.scale), round(baseline + top * p.scale))
-    canvas.alpha_composite(tile, (max(0, at[0]), max(0, at[1])))
+    canvas.paste(tile, (max(0, at[0]), max(0, at[1])), tile)
     if ink is not None:
         ink.paste(255, (max(0, at[0]), max(0, at[1])), tile.getchannel("A"))
 

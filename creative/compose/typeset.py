@@ -120,7 +120,10 @@ def _measure(prep: Prepared, size: int, width: int, *, shorten: bool, exact: boo
     avail = width - 2 * pad_x
     if avail < size:
         return None
-    wrapped = wrap(prep.paragraph, size, avail, weight=prep.weight, brand=prep.brand, exact=exact or shorten, break_words=shorten)
+    # Line breaks from the estimated widths; an exact pass only when a measured line overflows.
+    wrapped = wrap(prep.paragraph, size, avail, weight=prep.weight, brand=prep.brand, exact=False, break_words=shorten)
+    if exact and wrapped is not None and any(layout_line(line_of(prep.paragraph, t, prep.weight, prep.brand), size).width > avail for t in wrapped.lines):
+        wrapped = wrap(prep.paragraph, size, avail, weight=prep.weight, brand=prep.brand, exact=True, break_words=shorten)
     if wrapped is None or not wrapped.lines:
         return None
     texts = wrapped.lines
