@@ -92,7 +92,11 @@ def blur(a: np.ndarray, sigma: float) -> np.ndarray:
 
 
 def dilate(mask: np.ndarray, r: int) -> np.ndarray:
-    return box_sum(mask, r) > 0.5 if r > 0 else mask
+    if r <= 0:
+        return mask
+    if r <= 16:  # separable maxima: a few passes over bytes, cheaper than summed-area tables
+        return _max_filter(mask.astype(np.uint8), r) > 0
+    return box_sum(mask, r) > 0.5
 
 
 def erode(mask: np.ndarray, r: int) -> np.ndarray:
@@ -177,8 +181,9 @@ def border_background(rgb: np.ndarray, band: int) -> np.ndarray:
     bottom = _smooth_profile(rgb[-band:][::-1], w)
     left = _smooth_profile(rgb[:, :band].transpose(1, 0, 2), h)
     right = _smooth_profile(rgb[:, -band:][:, ::-1].transpose(1, 0, 2), h)
-    v = np.linspace(0, 1, h)[:, None, None]
-    u = np.linspace(0, 1, w)[None, :, None]
+    v = np.linspace(0, 1, h, dtype=np.float32)[:, None, None]
+    u = np.linspace(0, 1, w, dtype=np.float32)[None, :, None]
+    top, bottom, left, right = (a.astype(np.float32) for a in (top, bottom, left, right))
     corners = (
         (1 - u) * (1 - v) * (top[0] + left[0]) / 2
         + u * (1 - v) * (top[-1] + right[0]) / 2
@@ -450,11 +455,11 @@ def _openings(fg: np.ndarray, img: np.ndarray, bg: np.ndarray, dist: np.ndarray,
 def _decontaminate(rgb: np.ndarray, alpha: np.ndarray, bg: np.ndarray) -> np.ndarray:
     """Remove the old background's colour from semi-transparent edge pixels
     (F = (I - (1 - a) B) / a), so no white fringe shows on a dark backdrop."""
-    a = alpha.astype(np.float32)[..., None] / 255
-    edge = (alpha > 0) & (alpha < 255)
+    edge = (alpha > 0) & (alpha < 255)  # only the edge band: the rest is kept as it is
+    a = alpha[edge].astype(np.float32)[:, None] / 255
     out = rgb.copy()
-    fg = (rgb.astype(np.float32) - (1 - a) * bg) / np.maximum(a, 0.05)
-    out[edge] = np.clip(fg[edge] + 0.5, 0, 255).astype(np.uint8)
+    fg = (rgb[edge].astype(np.float32) - (1 - a) * bg[edge]) / np.maximum(a, 0.05)
+    out[edge] = np.clip(fg + 0.5, 0, 255).astype(np.uint8)
     return out
 
 

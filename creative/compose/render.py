@@ -95,7 +95,7 @@ _PLACED: dict[int, tuple[weakref.ref, dict]] = {}  # id(asset) -> (the asset, {s
 
 def placed_product(spec: LayerSpec, assets: dict[str, Image.Image]) -> tuple[Image.Image, Box]:
     """The product layer as drawn: the product asset resized to its box (RGBA), and the box.
-    Lanczos after a fast 3x box reduction (Pillow's reducing_gap): the same look at a fraction
+    Lanczos after a fast box reduction to twice the size (Pillow's reducing_gap): the same look at a fraction
     of the cost for a large photo. Cached per asset and size (every proposal of a size shares
     it, and a re-render after a copy edit reuses it)."""
     box = Box.of(spec.product["box"])
@@ -107,7 +107,7 @@ def placed_product(spec: LayerSpec, assets: dict[str, Image.Image]) -> tuple[Ima
         sizes = {}
         _PLACED[id(product)] = (weakref.ref(product), sizes)
     if (box.w, box.h) not in sizes:
-        sizes[(box.w, box.h)] = product.convert("RGBA").resize((box.w, box.h), Image.LANCZOS, reducing_gap=3.0)
+        sizes[(box.w, box.h)] = product.convert("RGBA").resize((box.w, box.h), Image.LANCZOS, reducing_gap=2.0)
     return sizes[(box.w, box.h)], box
 
 
@@ -154,10 +154,19 @@ def _floor_shadow(canvas: Image.Image, box: Box, footprint: tuple[int, int]) -> 
 
 
 def _rounded(size: tuple[int, int], radius: int) -> Image.Image:
-    """An anti-aliased rounded-rectangle mask (drawn at 4x, then reduced)."""
-    big = Image.new("L", (size[0] * 4, size[1] * 4), 0)
-    ImageDraw.Draw(big).rounded_rectangle([0, 0, big.width - 1, big.height - 1], radius=radius * 4, fill=255)
-    return big.reduce(4)  # box reduction: the exact coverage of each pixel
+    """An anti-aliased rounded-rectangle mask: a solid rectangle whose four corners are a
+    quarter circle drawn at 4x and box-reduced (only the corners need anti-aliasing)."""
+    w, h = size
+    r = max(1, min(radius, w // 2, h // 2))
+    mask = Image.new("L", size, 255)
+    big = Image.new("L", (r * 8, r * 8), 0)
+    ImageDraw.Draw(big).ellipse([0, 0, r * 8 - 1, r * 8 - 1], fill=255)
+    corner = big.reduce(4).crop((0, 0, r, r))  # the top-left quarter
+    mask.paste(corner, (0, 0))
+    mask.paste(corner.transpose(Image.Transpose.FLIP_LEFT_RIGHT), (w - r, 0))
+    mask.paste(corner.transpose(Image.Transpose.FLIP_TOP_BOTTOM), (0, h - r))
+    mask.paste(corner.transpose(Image.Transpose.ROTATE_180), (w - r, h - r))
+    return mask
 
 
 def _product(canvas: Image.Image, spec: LayerSpec, assets: dict[str, Image.Image]) -> None:
@@ -169,9 +178,13 @@ def _product(canvas: Image.Image, spec: LayerSpec, assets: dict[str, Image.Image
         outer = Box(box.x - mat, box.y - mat, box.w + 2 * mat, box.h + 2 * mat)
         blur = max(2.0, min(box.w, box.h) * 0.035)
         pad = int(blur * 3) + 2
-        shadow = Image.new("L", (outer.w + 2 * pad, outer.h + 2 * pad), 0)
-        shadow.paste(_rounded((outer.w, outer.h), radius + mat), (pad, pad))
-        _multiply(canvas, shadow.filter(ImageFilter.GaussianBlur(blur)), (outer.x - pad, outer.y - pad + round(blur * 0.6)), 0.4)
+        # the shadow is smooth: made at a quarter of the blur's scale, then enlarged
+        f = max(1.0, blur / 4)
+        small = (max(2, round(outer.w / f)), max(2, round(outer.h / f)))
+        shadow = Image.new("L", (small[0] + 2 * round(pad / f), small[1] + 2 * round(pad / f)), 0)
+        shadow.paste(_rounded(small, max(1, round((radius + mat) / f))), (round(pad / f), round(pad / f)))
+        shadow = shadow.filter(ImageFilter.GaussianBlur(blur / f)).resize((outer.w + 2 * pad, outer.h + 2 * pad), Image.BILINEAR)
+        _multiply(canvas, shadow, (outer.x - pad, outer.y - pad + round(blur * 0.6)), 0.4)
         canvas.paste((255, 255, 255), (outer.x, outer.y), _rounded((outer.w, outer.h), radius + mat))
         canvas.paste(layer.convert("RGB"), (box.x, box.y), _rounded((box.w, box.h), radius))
         return

@@ -22,6 +22,7 @@ import math
 import re
 import weakref
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -297,10 +298,23 @@ def render_backdrop(params: dict[str, Any], size: tuple[int, int], product: Box,
         _podium(canvas, params, product, footprint)
 
     # fine grain: a real backdrop is never digitally flat, and it hides 8-bit banding
-    # (added in Pillow, one pass in C: the grain as an 8-bit image offset by 128)
-    tile = np.clip(np.round(rng.normal(0, params["grain"], (128, 128))) + 128, 0, 255).astype(np.uint8)
-    grain = Image.fromarray(np.tile(tile, (H // 128 + 1, W // 128 + 1))[:H, :W], "L").convert("RGB")
-    return ImageChops.add(canvas, grain, 1.0, -128)
+    # (added in Pillow, one pass in C; the grain image is made once per look and cropped to size)
+    return ImageChops.add(canvas, _grain(params["seed"], params["index"], float(params["grain"]), W, H), 1.0, -128)
+
+
+@lru_cache(maxsize=4)
+def _grain_field(seed: int, index: int, sigma: float, w: int, h: int) -> Image.Image:
+    rng = np.random.default_rng([seed, index, 11])
+    tile = np.clip(np.round(rng.normal(0, sigma, (128, 128))) + 128, 0, 255).astype(np.uint8)
+    return Image.fromarray(np.tile(tile, (h // 128 + 1, w // 128 + 1))[:h, :w], "L").convert("RGB")
+
+
+def _grain(seed: int, index: int, sigma: float, w: int, h: int) -> Image.Image:
+    """Fine grain as an RGB image offset by 128: a 128 px tile of Gaussian noise (sigma in 8-bit
+    levels), repeated. One field serves every banner size of a look (cropped from the largest)."""
+    side = 2048 if max(w, h) <= 2048 else max(w, h)
+    field = _grain_field(seed, index, sigma, side, side)
+    return field.crop((0, 0, w, h))
 
 
 def _aa_mask(size: tuple[int, int], draw_fn, ss: int = 3) -> Image.Image:
