@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
-from PIL import Image, ImageFilter
+from PIL import Image, ImageChops, ImageFilter
 
 Method = Literal["alpha", "classical", "segmenter", "framed"]
 
@@ -225,7 +225,7 @@ class _Classical:
     alpha: np.ndarray | None  # uint8 (H, W) at full size, None when unreliable
     busyness: float
     reason: str
-    background: np.ndarray | None = None  # (H, W, 3) float model of the old background
+    background: np.ndarray | None = None  # (H, W, 3) 8-bit model of the old background
     # min of: silhouette contrast (how far the product's edge stands out from the backdrop) and
     # opening evidence (an opening the backdrop's shading could not confirm lowers it by twice its share)
     confidence: float = 1.0
@@ -302,10 +302,12 @@ def _classical(rgb_full: Image.Image) -> _Classical:
     # anti-aliased product edges stay smooth, then a one-pixel feather. (Pillow's filters here:
     # at full size they are several times faster than the numpy ones.)
     m8 = Image.fromarray(fg.astype(np.uint8) * 255).resize((w0, h0), Image.BILINEAR)
-    bg_full = np.stack(
-        [np.asarray(Image.fromarray(bg[..., c]).resize((w0, h0), Image.BILINEAR)) for c in range(3)], axis=2
-    )
-    d_full = np.linalg.norm(np.asarray(rgb_full, dtype=np.float32) - bg_full, axis=2)
+    # The backdrop model in 8 bits (half a level of rounding is far below any threshold here):
+    # Pillow enlarges it and takes the per-channel difference in C; numpy only squares and sums.
+    bg8 = Image.fromarray(np.clip(bg + 0.5, 0, 255).astype(np.uint8), "RGB").resize((w0, h0), Image.BILINEAR)
+    diff = np.asarray(ImageChops.difference(rgb_full, bg8)).astype(np.uint16)
+    d_full = np.sqrt((diff * diff).sum(axis=2, dtype=np.uint32).astype(np.float32))
+    bg_full = np.asarray(bg8)
     inside8 = m8.point(lambda v: 255 if v > 127 else 0)
     edge_r = max(1, round(1 / scale))
     inside = np.asarray(inside8)
@@ -458,7 +460,7 @@ def _decontaminate(rgb: np.ndarray, alpha: np.ndarray, bg: np.ndarray) -> np.nda
     edge = (alpha > 0) & (alpha < 255)  # only the edge band: the rest is kept as it is
     a = alpha[edge].astype(np.float32)[:, None] / 255
     out = rgb.copy()
-    fg = (rgb[edge].astype(np.float32) - (1 - a) * bg[edge]) / np.maximum(a, 0.05)
+    fg = (rgb[edge].astype(np.float32) - (1 - a) * bg[edge].astype(np.float32)) / np.maximum(a, 0.05)
     out[edge] = np.clip(fg + 0.5, 0, 255).astype(np.uint8)
     return out
 

@@ -61,3 +61,31 @@ def test_an_opening_the_backdrop_cannot_confirm_lowers_confidence_to_a_framed_ca
     cut = cut_out(image)
     assert cut.method == "framed"
     assert any("confidence" in n for n in cut.notes)
+
+
+@pytest.mark.parametrize("mode", ["procedural", "inpaint"])
+def test_the_white_label_shows_in_every_banner_size_not_the_backdrop(tiny_studio, offline_studio, tmp_path, mode):
+    # Bug: the label was a hole in the mask, so the backdrop showed through it in every size and
+    # in inpaint mode, though the product's pixels were pasted back exactly.
+    from creative.banners import make_banners
+    from creative.compose import placed_product
+    from creative.product import Product
+
+    image, _ = CASES["bottle_white_label"]()
+    path = tmp_path / "bottle.png"
+    image.save(path)
+    studio = tiny_studio if mode == "inpaint" else offline_studio
+    sizes = None if mode == "procedural" else ["1080x1080", "300x250"]
+    banners = make_banners(studio, Product(images=[path], title="Bottle"), sizes=sizes, n=1, mode="inpaint" if mode == "inpaint" else "auto")
+    assert banners and all(b.metadata["cutout"]["method"] == "classical" for b in banners)
+    for b in banners:
+        layer, box = placed_product(b.spec, b.assets)
+        alpha = np.asarray(layer)[..., 3]
+        # the label, in the placed layer's coordinates (the cutout is cropped to the product)
+        left, top, right, bottom = b.metadata["cutout"]["bbox"]
+        sx, sy = box.w / (right - left), box.h / (bottom - top)
+        y0, y1 = round((270 - top) * sy), round((410 - top) * sy)
+        x0, x1 = round((245 - left) * sx), round((395 - left) * sx)
+        assert (alpha[y0:y1, x0:x1] == 255).all(), b.size
+        drawn = np.asarray(b.image)[box.y : box.bottom, box.x : box.right][y0:y1, x0:x1]
+        assert np.array_equal(drawn, np.asarray(layer)[y0:y1, x0:x1, :3]), b.size

@@ -266,11 +266,35 @@ def _axis_name(axis: dict) -> str:
 
 @lru_cache(maxsize=128)
 def _cmap(path: str, index: int) -> frozenset[int]:
+    """The code points a face maps. Reading a CJK font's cmap takes fontTools a third of a
+    second, so the set is kept in $CREATIVE_HOME/fonts, keyed by file, size and mtime."""
+    import hashlib
+
+    import numpy as np
+
+    from creative.paths import atomic_write_bytes, creative_home
+
+    st = os.stat(path)
+    key = hashlib.sha1(f"{os.path.abspath(path)}|{index}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:20]
+    cached = creative_home() / "fonts" / f"cmap-{key}.npy"
+    try:
+        return frozenset(np.load(cached).tolist())
+    except (OSError, ValueError):
+        pass
     from fontTools.ttLib import TTFont
 
     collection = path.lower().endswith((".ttc", ".otc"))
     tt = TTFont(path, fontNumber=(index & 0xFFFF) if collection else -1, lazy=True)
-    return frozenset(tt.getBestCmap() or {})
+    points = sorted(tt.getBestCmap() or {})
+    try:
+        import io
+
+        buf = io.BytesIO()
+        np.save(buf, np.asarray(points, dtype=np.int32))
+        atomic_write_bytes(cached, buf.getvalue())
+    except OSError:
+        pass  # a read-only home: the set is simply read again next time
+    return frozenset(points)
 
 
 def coverage(f: Face) -> frozenset[int]:
