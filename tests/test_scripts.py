@@ -220,3 +220,22 @@ def test_emoji_are_drawn_in_colour_when_a_colour_font_is_installed_else_removed_
     box = head.line_boxes[0]
     px = np.asarray(out.image.crop((box.right - head.size, box.y, box.right, box.bottom))).reshape(-1, 3).astype(int)
     assert (np.abs(px[:, 0] - px[:, 1]) > 60).any()  # coloured pixels where the flame is
+
+
+def test_without_raqm_complex_scripts_are_flagged_as_unshaped(monkeypatch):
+    # A Pillow without FriBiDi has only the basic layout: Arabic would be drawn unjoined and
+    # reversed. That is flagged, not passed off as fine.
+    monkeypatch.setattr(fonts, "RAQM", False)
+    monkeypatch.setattr(fonts, "LAYOUT", ImageFont.Layout.BASIC)
+    fonts.load.cache_clear()
+    shaping.shape.cache_clear()
+    shaping.layout_line.cache_clear()
+    shaping.advance.cache_clear()
+    try:
+        out = compose("1080x1080", BannerCopy("Oud Royal عطر العود", "", ""), "ar")
+    finally:
+        for f in (fonts.load, shaping.shape, shaping.layout_line, shaping.advance, shaping._segments):
+            f.cache_clear()
+    head = out.spec.layer("headline")
+    assert head.unshaped == "Arab" and any("without shaping" in c for c in head.changes)
+    assert text_flags(out.spec)

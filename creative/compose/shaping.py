@@ -13,7 +13,7 @@ Lines break where UAX #14 allows (uniseg), tailored with CJK kinsoku (fonts.toml
 a long word (a model code) breaks between characters instead of shrinking the whole stack.
 
 Nothing is dropped silently: a character no face covers is removed and reported in `missing`,
-and emoji without a colour emoji font are removed and reported in `notes`.
+and emoji without a colour emoji font are removed by `clean`, which says so.
 """
 
 from __future__ import annotations
@@ -170,7 +170,6 @@ class Shaped:
     lang: str  # language tag of the main script
     banner_lang: str  # the banner's language (decides Han glyph forms of its lines)
     missing: str = ""  # characters no installed face can draw (removed, flagged)
-    notes: tuple[str, ...] = ()  # changes to record (emoji removed, ...)
     unshaped: str = ""  # scripts that need shaping while this Pillow has no Raqm
 
 
@@ -248,7 +247,6 @@ def shape(text: str, weight: int, lang: str, brand: str | None = None, rtl: bool
             kept_parts.append(p)
             kept_faces.append(f)
             kept_scripts.append(s)
-    notes: list[str] = []
     if missing:
         text = _SPACES.sub(" ", "".join(kept_parts)).strip()
         if text != "".join(kept_parts):
@@ -260,16 +258,19 @@ def shape(text: str, weight: int, lang: str, brand: str | None = None, rtl: bool
     for p, f, s in zip(kept_parts, kept_faces, kept_scripts):
         end = pos + len(p)
         span_lang = _lang_for(s, lang, han)
-        if spans and spans[-1].face == f and spans[-1].end == pos and (spans[-1].lang == span_lang or f.colour):
-            spans[-1] = Span(spans[-1].start, end, f, spans[-1].lang, spans[-1].script)
+        if spans and spans[-1].face == f and spans[-1].end == pos:
+            # one face, one run: a Latin brand inside an Arabic or Chinese title is shaped with
+            # the title (one Raqm call, its kerning intact), tagged with the main language
+            merged_lang = main_lang if main_lang in (spans[-1].lang, span_lang) else spans[-1].lang
+            spans[-1] = Span(spans[-1].start, end, f, merged_lang, spans[-1].script)
         else:
             spans.append(Span(pos, end, f, span_lang, s))
         pos = end
     levels = bidi_levels(text, rtl)
     par_rtl = bool(levels and (rtl if rtl is not None else _first_strong_rtl(levels, text)))
     complex_scripts = set(data.load("fonts")["shaping"]["complex_scripts"])
-    unshaped = "" if F.RAQM else ", ".join(sorted({s.script for s in spans if s.script in complex_scripts}))
-    return Shaped(text, tuple(spans), levels, par_rtl, primary, main_lang, lang, _uniq(missing), tuple(notes), unshaped)
+    unshaped = "" if F.RAQM else ", ".join(sorted(set(kept_scripts) & complex_scripts))
+    return Shaped(text, tuple(spans), levels, par_rtl, primary, main_lang, lang, _uniq(missing), unshaped)
 
 
 def _with(shaped: Shaped, **changes) -> Shaped:
