@@ -239,3 +239,10 @@ def test_without_raqm_complex_scripts_are_flagged_as_unshaped(monkeypatch):
     head = out.spec.layer("headline")
     assert head.unshaped == "Arab" and any("without shaping" in c for c in head.changes)
     assert text_flags(out.spec)
+
+
+def test_a_number_and_its_unit_stay_on_one_line():
+    for name in all_sizes():
+        out = compose(name, BannerCopy("Northpeak Summit insulated water bottle 750 ml", "", ""), "en")
+        lines = out.spec.layer("headline").lines
+        assert not any(line.endswith("750") for line in lines), (name, lines)

@@ -420,10 +420,13 @@ def break_points(text: str) -> tuple[int, ...]:
 
     rules = data.load("fonts")["breaking"]
     no_start, no_end = set(rules["no_line_start"]), set(rules["no_line_end"])
+    unit = re.compile(r"(?:%s)(?![^\W\d_])" % "|".join(re.escape(u) for u in sorted(rules["units"], key=len, reverse=True)))
     out = []
     for b in line_break_boundaries(text):
         if 0 < b < len(text) and (text[b] in no_start or text[b - 1] in no_end):
             continue
+        if 1 < b < len(text) and text[b - 1] == " " and text[b - 2].isdigit() and unit.match(text, b):
+            continue  # "750 ml" stays together
         if b > 0:
             out.append(b)
     if not out or out[-1] != len(text):
