@@ -163,7 +163,9 @@ def resolve_role(profile: Profile, role: Role | str) -> Resolution:
             tried.append(f"{p}: no such file or folder")
         elif e.source == "rembg":
             if not installed("rembg"):
-                tried.append(f"rembg {e.id}: rembg is not installed (pip install 'creative[segment]')")
+                note = "rembg is not installed (pip install 'creative[segment]')"
+                if note not in tried:  # once, not once per session
+                    tried.append(note)
                 continue
             weights = rembg_model_file(e)
             if weights.is_file():
