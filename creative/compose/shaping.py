@@ -466,6 +466,7 @@ def wrap(paragraph: Shaped, size: int, width: float, *, weight: int, brand: str 
         return Wrapped([])
     rules = data.load("fonts")["breaking"]
     long_word, no_start = int(rules["long_word_chars"]), set(rules["no_line_start"])
+    dict_scripts = set(rules["dictionary_scripts"])
     k = size / REF_SIZE
 
     def fits(a: int, b: int, estimate: float) -> bool:
@@ -489,7 +490,8 @@ def wrap(paragraph: Shaped, size: int, width: float, *, weight: int, brand: str 
                 acc, prev_end = full * k, end
                 continue
         word = text[start:end]
-        if not (break_words or len(word.rstrip(" ")) >= long_word):
+        dictionary = any(script_of(ch) in dict_scripts for ch in word)
+        if not (break_words or (len(word.rstrip(" ")) >= long_word and not dictionary)):
             return None
         # a long word: broken between grapheme clusters, never before a kinsoku character
         piece = ""
