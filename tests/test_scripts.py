@@ -246,3 +246,11 @@ def test_a_number_and_its_unit_stay_on_one_line():
         out = compose(name, BannerCopy("Northpeak Summit insulated water bottle 750 ml", "", ""), "en")
         lines = out.spec.layer("headline").lines
         assert not any(line.endswith("750") for line in lines), (name, lines)
+
+
+def test_a_chinese_title_never_ends_with_one_character_alone_on_a_line():
+    title = "声屿 Hush 40 头戴式主动降噪蓝牙耳机"
+    for name in all_sizes():
+        out = compose(name, BannerCopy(title, "", ""), "zh")
+        lines = out.spec.layer("headline").lines
+        assert len(lines) == 1 or len(lines[-1]) > 1, (name, lines)

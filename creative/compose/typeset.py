@@ -24,9 +24,11 @@ from dataclasses import dataclass
 from creative import data
 from creative.compose import fonts as F
 from creative.compose.fonts import BOLD, REGULAR, FontNotFoundError  # noqa: F401 - re-exported
-from creative.compose.shaping import LineBox, Shaped, clean, ellipsize, layout_line, line_of, shape, wrap
+from creative.compose.shaping import LineBox, Shaped, clean, clusters, ellipsize, layout_line, line_of, shape, wrap
 from creative.compose.spec import BrandKit, TextBlock, TextLayer
 
+_NO_LINE_END = set(data.load("fonts")["breaking"]["no_line_end"])
+_NO_LINE_START_SET = set(data.load("fonts")["breaking"]["no_line_start"])
 _CJK = re.compile(r"[\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u31ef\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0002fa1f]")
 
 
@@ -126,7 +128,7 @@ def _measure(prep: Prepared, size: int, width: int, *, shorten: bool, exact: boo
         wrapped = wrap(prep.paragraph, size, avail, weight=prep.weight, brand=prep.brand, exact=True, break_words=shorten)
     if wrapped is None or not wrapped.lines:
         return None
-    texts = wrapped.lines
+    texts = _no_orphan(wrapped.lines)
     if shorten:
         texts = ellipsize(prep.paragraph, texts, size, avail, layer.max_lines, weight=prep.weight, brand=prep.brand)
     if len(texts) > layer.max_lines:
@@ -148,6 +150,17 @@ def _measure(prep: Prepared, size: int, width: int, *, shorten: bool, exact: boo
     h = asc + desc + (len(lines) - 1) * pitch + 2 * pad_y
     w = max(line.width for line in lines) + 2 * pad_x
     return Placed(layer, size, lines, 0, 0, w, h, pitch, asc, prep.paragraph.rtl, pad_x, pad_y, wrapped.broke_word, texts != wrapped.lines)
+
+
+def _no_orphan(lines: list[str]) -> list[str]:
+    """A last line of a single CJK character ("蓝牙耳" / "机") takes one more from the line
+    above: one character alone on a line reads as a mistake (never a kinsoku character)."""
+    if len(lines) < 2 or len(lines[-1]) != 1 or not has_cjk(lines[-1]):
+        return lines
+    prev = clusters(lines[-2])
+    if len(prev) < 3 or not has_cjk(prev[-1]) or prev[-1] in _NO_LINE_END or lines[-1] in _NO_LINE_START_SET:
+        return lines
+    return lines[:-2] + ["".join(prev[:-1]).rstrip(" "), prev[-1] + lines[-1]]
 
 
 def fit_block(block: TextBlock, brand: BrandKit | None, max_size: int | None = None, language: str = "en") -> list[Placed]:
