@@ -95,9 +95,9 @@ _PLACED: dict[int, tuple[weakref.ref, dict]] = {}  # id(asset) -> (the asset, {s
 
 def placed_product(spec: LayerSpec, assets: dict[str, Image.Image]) -> tuple[Image.Image, Box]:
     """The product layer as drawn: the product asset resized to its box (RGBA), and the box.
-    Lanczos after a fast box reduction to twice the size (Pillow's reducing_gap): the same look at a fraction
-    of the cost for a large photo. Cached per asset and size (every proposal of a size shares
-    it, and a re-render after a copy edit reuses it)."""
+    Lanczos after a fast box reduction to twice the size (Pillow's reducing_gap): the same look
+    at a fraction of the cost for a large photo. Cached per asset and size (every proposal of a
+    size shares it, and a re-render after a copy edit reuses it)."""
     box = Box.of(spec.product["box"])
     product = assets["product"]
     ref, sizes = _PLACED.get(id(product), (None, {}))
