@@ -41,12 +41,18 @@ def composition_worker(rounds: int) -> None:
     import torch
 
     torch.set_num_threads(1)
-    from creative.catalog import read_catalog
-    from creative.cutout import product_cutout
     from creative.studio import Studio
 
+    try:  # this layout: stages in folders, a Models registry
+        from creative.encode.cutout import product_cutout
+        from creative.inputs.catalog import read_catalog
+    except ImportError:  # the baseline's layout (flat modules, stages take the Studio)
+        from creative.catalog import read_catalog
+        from creative.cutout import product_cutout
+
     studio = Studio.from_profile("auto")
-    studio.resolutions  # resolve once, outside the timings
+    models = getattr(studio, "models", studio)  # what product_cutout takes in each layout
+    models.resolutions  # resolve once, outside the timings
     products = [row.product for row in read_catalog(REPO / "samples" / "catalog.csv") if row.product]
     out: dict[str, dict] = {}
     for product in products:  # warm-up: imports, font files, caches every run has after its first product
@@ -60,7 +66,7 @@ def composition_worker(rounds: int) -> None:
                 continue
             photo = product.load_images(keep_alpha=True)[0]
             t0 = time.perf_counter()
-            cut = product_cutout(studio, photo)
+            cut = product_cutout(models, photo)
             t_cut = time.perf_counter() - t0
             t0 = time.perf_counter()
             banners = studio.banners(product, n=1, seed=0)
@@ -141,8 +147,8 @@ def bench_composition(baseline: str | None, rounds: int, repeats: int, out_json:
 def bench_tiny_diffusion() -> None:
     from PIL import Image, ImageDraw
 
-    from creative.cutout import cut_out
-    from creative.generate.visuals import propose_visuals
+    from creative.encode.cutout import cut_out
+    from creative.generate.visuals import BannerOptions, propose_visuals
     from creative.studio import Studio
 
     studio = Studio.from_profile("tiny", device="cpu")
@@ -151,9 +157,9 @@ def bench_tiny_diffusion() -> None:
     cut = cut_out(im)
     rows = []
     for mode in ("background", "inpaint", "img2img"):
-        propose_visuals(studio, cut, title="warm-up", n=3, mode=mode)  # model load, first-call kernels
+        propose_visuals(studio.models, cut, title="warm-up", options=BannerOptions(n=3, mode=mode))  # model load, first-call kernels
         t0 = time.perf_counter()
-        result = propose_visuals(studio, cut, title="bag", n=3, mode=mode)
+        result = propose_visuals(studio.models, cut, title="bag", options=BannerOptions(n=3, mode=mode))
         dt = time.perf_counter() - t0
         size = result.visuals[0].image.size if result.visuals[0].image else None
         rows.append((mode, "tiny-sd", f"{size[0]}x{size[1]}" if size else "-", 3, f"{dt * 1000:.0f}"))

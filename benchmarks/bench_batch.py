@@ -32,7 +32,7 @@ def main() -> None:
     os.environ["HF_HUB_OFFLINE"] = "1"
 
     from creative.batch import BatchOptions, run_batch
-    from creative.catalog import read_catalog
+    from creative.inputs.catalog import read_catalog
     from creative.studio import Studio
 
     studio = Studio.from_profile("tiny", device="cpu")

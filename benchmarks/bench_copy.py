@@ -81,7 +81,7 @@ def pipeline_state(studio, product, platform: str, result):
     analysis = studio.analyze(product)
     limits, counting = T._fields_for(platform)
     drafts, _ = T._check_copy(result.raw, ground(product, analysis), limits, counting, load_rules(), product.language)
-    clip_ok = studio.available("clip") and analysis.embedding is not None
+    clip_ok = studio.models.available("clip") and analysis.embedding is not None
     return drafts, (analysis.embedding.fused if clip_ok else None), limits, counting
 
 
@@ -105,9 +105,9 @@ def bench_auto(products, n: int, pool: int, max_platforms: int) -> dict:
 
     rules = load_rules()
     studio = Studio.from_profile("auto")
-    roles = {r: (res.model if res.available else f"unavailable: {res.reason}") for r, res in studio.resolutions.items()}
+    roles = {r: (res.model if res.available else f"unavailable: {res.reason}") for r, res in studio.models.resolutions.items()}
     t0 = time.perf_counter()
-    studio.model("lm")
+    studio.models.get("lm")
     load_s = time.perf_counter() - t0
     warm = next(p for p in products if p.language == "en")
     studio.copy(warm, platform="banner", n=1, seed=99)  # first-call kernels, outside the timings
@@ -265,7 +265,7 @@ def main() -> int:
     sys.path.insert(0, str(REPO))
     import torch
 
-    from creative.catalog import read_catalog
+    from creative.inputs.catalog import read_catalog
 
     torch.set_num_threads(args.threads)
     products = [r.product for r in read_catalog(REPO / "samples" / "catalog.csv") if r.product][: args.products]

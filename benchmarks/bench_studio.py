@@ -50,10 +50,10 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(1)
-    from creative.catalog import read_catalog
+    from creative.inputs.catalog import read_catalog
     from creative.compose import BannerCopy
     from creative.studio import Studio
-    from creative.workbench import Settings, Workbench
+    from creative.ui.workbench import Settings, Workbench
 
     product = next(r for r in read_catalog(REPO / "samples" / "catalog.csv") if r.sku == args.sku).product
     studio = Studio.from_profile(args.profile)

@@ -13,11 +13,11 @@ __version__ = "0.1.0"
 __all__ = ["Product", "Studio", "load_image", "__version__"]
 
 if TYPE_CHECKING:
-    from creative.images import load_image
-    from creative.product import Product
+    from creative.inputs.images import load_image
+    from creative.inputs.product import Product
     from creative.studio import Studio
 
-_LAZY = {"Product": "creative.product", "Studio": "creative.studio", "load_image": "creative.images"}
+_LAZY = {"Product": "creative.inputs.product", "Studio": "creative.studio", "load_image": "creative.inputs.images"}
 
 
 def __getattr__(name: str) -> Any:

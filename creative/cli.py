@@ -24,7 +24,7 @@ def _warn(message: str) -> None:
 
 
 def cmd_models_list(args: argparse.Namespace) -> int:
-    from creative.profiles import list_profiles, load_profile
+    from creative.models.profiles import list_profiles, load_profile
 
     profiles = [load_profile(name) for name in list_profiles()]
     if args.json:
@@ -54,8 +54,8 @@ def cmd_models_list(args: argparse.Namespace) -> int:
 
 
 def cmd_models_status(args: argparse.Namespace) -> int:
-    from creative.profiles import load_profile
-    from creative.resolve import resolve_profile
+    from creative.models.profiles import load_profile
+    from creative.models.resolve import resolve_profile
 
     profile = load_profile(args.profile)
     resolutions = resolve_profile(profile)
@@ -73,10 +73,10 @@ def cmd_models_status(args: argparse.Namespace) -> int:
 
 
 def cmd_models_pull(args: argparse.Namespace) -> int:
-    from creative.loaders import fetch_hub
-    from creative.profiles import load_profile
-    from creative.resolve import hub_offline_reason, resolve_role, tiny_folder
-    from creative.tiny import ensure_tiny
+    from creative.models.loaders import fetch_hub
+    from creative.models.profiles import load_profile
+    from creative.models.resolve import hub_offline_reason, resolve_role, tiny_folder
+    from creative.models.tiny import ensure_tiny
 
     profile = load_profile(args.profile)
     failed = False
@@ -111,7 +111,7 @@ def cmd_models_pull(args: argparse.Namespace) -> int:
 
 
 def _product_from_args(args: argparse.Namespace):
-    from creative.product import Product, parse_attributes
+    from creative.inputs.product import Product, parse_attributes
 
     return Product(
         images=args.images,
@@ -127,13 +127,15 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from creative.studio import Studio
 
     if args.catalog:
-        from creative.catalog import read_catalog
+        from creative.inputs.catalog import read_catalog
 
-        rows = read_catalog(args.catalog, args.images_dir)
+        rows = read_catalog(args.catalog, args.images_dir, _catalog_options(args))
         products = [row.product for row in rows if row.product]
         for row in rows:
             if row.error:
-                print(f"creative: error: {args.catalog} line {row.line} (sku {row.sku or '?'}): {row.error}", file=sys.stderr)
+                print(f"creative: error: {args.catalog} {row.where or f'line {row.line}'} (sku {row.sku or '?'}): {row.error}", file=sys.stderr)
+            for image, why in row.skipped:
+                _warn(f"{args.catalog} {row.where} (sku {row.sku}): photo {image} not used: {why}")
     elif args.images and args.title:
         rows, products = [], [_product_from_args(args)]
     else:
@@ -179,7 +181,7 @@ def _text_result_json(studio, result, **extra: Any) -> dict[str, Any]:
         **extra,
         "variants": [_variant_json(c) for c in result.kept],
         "dropped": [_variant_json(c) for c in result.dropped],
-        "models": {role: res.model for role, res in studio.resolutions.items()},
+        "models": studio.models.names(),
         "fallbacks": result.notes,
     }
 
@@ -206,9 +208,9 @@ def cmd_captions(args: argparse.Namespace) -> int:
     studio, product, analysis = _text_studio(args)
     prefix = None
     if args.prefix:
-        from creative.prefix import load_prefix
+        from creative.condition.prefix import load_prefix
 
-        prefix = load_prefix(args.prefix, studio.device)
+        prefix = load_prefix(args.prefix, studio.models.device)
     result = studio.captions(product, n=args.n, seed=args.seed, analysis=analysis, prefix=prefix)
     for note in result.notes:
         _warn(note)
@@ -235,12 +237,20 @@ def cmd_copy(args: argparse.Namespace) -> int:
 
 
 def cmd_train_captioner(args: argparse.Namespace) -> int:
-    from creative.prefix import train_prefix
+    from creative.condition.prefix import train_prefix
     from creative.studio import Studio
 
     studio = Studio.from_profile(args.profile)
     report = train_prefix(
-        studio, args.pairs, args.out, steps=args.steps, batch_size=args.batch_size, lr=args.lr, prefix_length=args.prefix_length, seed=args.seed
+        studio.models,
+        args.pairs,
+        args.out,
+        steps=args.steps,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        prefix_length=args.prefix_length,
+        seed=args.seed,
+        image_weight=studio.image_weight,
     )
     if report.resumed_from:
         print(f"resumed from step {report.resumed_from}")
@@ -255,7 +265,7 @@ def cmd_banners(args: argparse.Namespace) -> int:
     import re
     from pathlib import Path
 
-    from creative.compose import load_brand_kit
+    from creative.inputs.brand import load_brand_kit
     from creative.studio import Studio
 
     product = _product_from_args(args)
@@ -322,6 +332,19 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _catalog_options(args: argparse.Namespace):
+    from creative.inputs.catalog import CatalogOptions
+
+    return CatalogOptions(
+        format=args.format,
+        variants=args.variants,
+        currency=args.currency,
+        encoding=args.encoding,
+        allow_any_path=args.allow_any_path,
+        refresh_images=args.refresh_images,
+    )
+
+
 def cmd_batch(args: argparse.Namespace) -> int:
     from creative.batch import run_batch
 
@@ -337,13 +360,15 @@ def cmd_batch(args: argparse.Namespace) -> int:
         ray_address=args.ray_address,
         workers=args.workers,
         progress=not args.no_progress,
+        catalog_options=_catalog_options(args),
     )
     print(
         f"{len(summary.done)} products made, {len(summary.skipped)} already done, {len(summary.failed)} failed "
         f"in {summary.seconds:.0f}s; open {args.out}/index.html to review"
     )
     for failure in summary.failed:
-        print(f"  failed: {failure['sku'] or '?'} (line {failure['line']}): {failure['error']}", file=sys.stderr)
+        where = failure.get("where") or f"line {failure['line']}"
+        print(f"  failed: {failure['sku'] or '?'} ({where}): {failure['error']}", file=sys.stderr)
     for sku, flags in summary.text_flags.items():
         for flag in flags:
             _warn(f"{sku}: banner text: {flag}")
@@ -382,7 +407,7 @@ def cmd_studio(args: argparse.Namespace) -> int:
     if args.share:
         _warn("--share publishes the studio through a public gradio.live link")
     try:
-        from creative.app import launch
+        from creative.ui.app import launch
     except ModuleNotFoundError as e:
         if e.name != "gradio":
             raise
@@ -426,6 +451,18 @@ def run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", required=True, metavar="DIR")
 
 
+def catalog_args(p: argparse.ArgumentParser) -> None:
+    """How to read a catalog (creative batch, creative analyze --catalog)."""
+    p.add_argument("--format", choices=["auto", "creative", "shopify", "google", "woocommerce"], default="auto",
+                   help="the catalog's layout (default: sniffed from its header or XML root)")
+    p.add_argument("--variants", choices=["attributes", "skus"], default="attributes",
+                   help="Shopify/WooCommerce variants: options listed as attributes of one product (default), or one product per variant")
+    p.add_argument("--currency", metavar="CODE", help="ISO 4217 currency of prices that name none (Shopify and WooCommerce exports never do)")
+    p.add_argument("--encoding", metavar="NAME", help="the file's encoding when it is not UTF-8 or UTF-16 (e.g. cp1252)")
+    p.add_argument("--allow-any-path", action="store_true", help="open local images outside the catalog's folder and --images")
+    p.add_argument("--refresh-images", action="store_true", help="revalidate cached image URLs with their servers (ETag)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="creative",
@@ -451,6 +488,7 @@ def build_parser() -> argparse.ArgumentParser:
     product_args(p, required=False)
     p.add_argument("--catalog", metavar="FILE", help="analyse every product of a CSV/JSONL catalog instead")
     p.add_argument("--images-dir", metavar="DIR", help="image paths in the catalog are relative to DIR (default: the catalog's folder)")
+    catalog_args(p)
     p.add_argument("--embeddings", action="store_true", help="include the embedding vectors in --json output")
     p.set_defaults(func=cmd_analyze)
 
@@ -501,9 +539,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_studio)
 
     p = sub.add_parser("batch", help="a whole catalog: banners, copy, captions, manifest and a contact sheet")
-    p.add_argument("catalog", metavar="CATALOG", help="CSV or JSONL, one product a row (see README)")
+    p.add_argument("catalog", metavar="CATALOG", help="our CSV/JSONL, or a Shopify, Google Merchant Center (TSV/XML) or WooCommerce export (see README)")
     run_args(p)
     p.add_argument("--images", metavar="DIR", help="image paths are relative to DIR (default: the catalog's folder)")
+    catalog_args(p)
     p.add_argument("--profile", default="auto")
     p.add_argument("--limit", type=int, help="only the first N rows")
     p.add_argument("--only", metavar="SKU,...", help="only these SKUs")
@@ -534,13 +573,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         from pydantic import ValidationError
 
-        from creative.product import describe_error
+        from creative.inputs.product import describe_error
 
         if isinstance(e, ValidationError):
             print(f"creative: error: invalid product: {describe_error(e)}", file=sys.stderr)
             return EXIT_USAGE
-        from creative.images import ImageError
-        from creative.profiles import ProfileError
+        from creative.inputs.images import ImageError
+        from creative.models.profiles import ProfileError
 
         code = EXIT_USAGE if isinstance(e, (ImageError, ProfileError, ValueError)) else EXIT_FAILED
         print(f"creative: error: {e}", file=sys.stderr)

@@ -1,188 +1,238 @@
-"""`Studio`: owns a profile's models (resolved once, loaded lazily, shared) and runs the stages.
+"""`Studio`: the pipeline. It owns a profile's `Models` and calls the stages in order:
+
+    encode -> condition + generate (captions, copy, visuals) -> compose -> rank
 
     studio = Studio.from_profile("auto")
     analysis = studio.analyze(Product(images=["shoe.jpg"], title="Trail running shoe"))
+    creative_set = studio.generate(product)        # everything, ranked; .save("out/SKU")
+
+Each stage is a function that receives the models it needs; the Studio only wires them.
 """
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable
 
-import numpy as np
+from creative.compose import BannerCopy, banner_copy_from
+from creative.compose.banners import Banner, compose_banners, rerender
+from creative.creative_set import CreativeSet
+from creative.encode import DEFAULT_IMAGE_WEIGHT, Analysis, analyze_many
+from creative.encode.cutout import product_cutout
+from creative.condition.prompts import CAPTIONS
+from creative.generate.text import TextRequest, TextResult, add_captioner, generate_captions, generate_copy, write
+from creative.generate.visuals import BannerOptions, propose_visuals
+from creative.inputs.product import Product
+from creative.models import Models, Profile, RoleUnavailableError, load_profile
+from creative.rank.banners import rank_banners, rescore
+from creative.rank.text import rank_text
 
-from creative.encode import DEFAULT_IMAGE_WEIGHT, ClipEncoder, ProductEmbedding, Tag, embed_products, tag_bank, tag_image
-from creative.product import Product
-from creative.profiles import Profile, Role, load_profile
-from creative.rank import cosine
-from creative.resolve import Resolution, resolve_profile
+if TYPE_CHECKING:
+    from creative.generate.compliance import Rules
+    from creative.inputs.brand import BrandKit
 
-
-class RoleUnavailableError(RuntimeError):
-    """A stage needs a role that no model fills on this machine."""
-
-    def __init__(self, resolution: Resolution):
-        self.resolution = resolution
-        super().__init__(f"role '{resolution.role}' is unavailable: {resolution.reason}")
+__all__ = ["Analysis", "RoleUnavailableError", "Settings", "Studio"]
 
 
 @dataclass
-class Analysis:
-    """What the encode stage knows about one product."""
+class Settings:
+    """What the pipeline makes for a product: the batch script's options and the studio's."""
 
-    product: Product
-    embedding: ProductEmbedding | None  # None when no CLIP model is available
-    tags: dict[str, list[Tag]]  # per vocabulary category, best first
-    image_text_cosine: float | None  # do the photos match the facts?
-    image_text_score: float | None  # the same, calibrated to 0..1
-    roles: dict[str, Resolution]
-    fallbacks: list[str] = field(default_factory=list)  # what ran without its model, and why
+    sizes: list[str] | None = None  # None: every size in sizes.toml
+    platforms: list[str] | None = None  # None: the product's own
+    n_captions: int = 3
+    n_copies: int = 3
+    n_visuals: int = 2
+    style: str = "studio"
+    seed: int = 0
 
-    def top_tags(self, n: int = 6) -> list[Tag]:
-        """The best label of each category, most confident first (categories like colour or
-        material have different numbers of labels, so confidence is measured against chance)."""
-        best = [tags[0] for tags in self.tags.values() if tags]
-        counts = {cat: len(tags) for cat, tags in self.tags.items()}
-        return sorted(best, key=lambda t: -t.probability * counts.get(t.category, 1))[:n]
+    def generate_kwargs(self) -> dict[str, Any]:
+        """`generate_many`'s keyword arguments, but the seed (callers derive one per product)."""
+        return {f.name: getattr(self, f.name) for f in fields(Settings) if f.name != "seed"}
 
-    def to_dict(self, *, embeddings: bool = False) -> dict[str, Any]:
-        d: dict[str, Any] = {
-            "title": self.product.title,
-            "sku": self.product.sku or None,
-            "language": self.product.language,
-            "images": len(self.product.images),
-            "tags": {
-                cat: [{"label": t.name(self.product.language), "label_en": t.label, "probability": round(t.probability, 4), "similarity": round(t.similarity, 4)} for t in tags]
-                for cat, tags in self.tags.items()
-            },
-            "image_text_alignment": None
-            if self.image_text_cosine is None
-            else {"cosine": round(self.image_text_cosine, 4), "score": round(self.image_text_score or 0.0, 4)},
-            "roles": {role: res.to_dict() for role, res in self.roles.items()},
-            "fallbacks": self.fallbacks,
-        }
-        if self.embedding is not None:
-            d["embedding_dim"] = int(self.embedding.fused.shape[-1])
-            d["image_weight"] = self.embedding.image_weight
-            if embeddings:
-                d["embeddings"] = {k: getattr(self.embedding, k).round(6).tolist() for k in ("image", "text", "fused")}
-        return d
+
+# where each stage starts, as a share of a product's time: encode is done, banners take longest
+STAGE_SHARES = {"text": 0.05, "banners": 0.6}
+STAGE_LABELS = {"text": "copy and captions", "banners": "banners"}
 
 
 class Studio:
     def __init__(self, profile: Profile, *, device: str | None = None, image_weight: float = DEFAULT_IMAGE_WEIGHT):
         self.profile = profile
+        self.models = Models(profile, device=device)
         self.image_weight = image_weight
-        self._device = device
-        self._resolutions: dict[str, Resolution] | None = None
-        self._models: dict[str, Any] = {}
-        self._lock = threading.RLock()
 
     @classmethod
     def from_profile(cls, profile: str | Path = "auto", **kwargs: Any) -> "Studio":
+        """A Studio for a profile by name ("auto", "base", "quality", "tiny") or TOML path.
+        Raises ProfileError when the profile cannot be found or read."""
         return cls(load_profile(profile), **kwargs)
 
-    # -- models ---------------------------------------------------------------------
-
-    @property
-    def device(self) -> str:
-        if self._device is None:
-            from creative.loaders import default_device
-
-            self._device = default_device()
-        return self._device
-
-    @property
-    def resolutions(self) -> dict[str, Resolution]:
-        """Which model fills each role on this machine, and why (resolved once)."""
-        with self._lock:
-            if self._resolutions is None:
-                self._resolutions = resolve_profile(self.profile)
-            return self._resolutions
-
-    def available(self, role: Role | str) -> bool:
-        return self.resolutions[Role(role).value].available
-
-    def model(self, role: Role | str) -> Any:
-        """The loaded model of a role; loaded on first use, then shared."""
-        role = Role(role).value
-        with self._lock:
-            if role not in self._models:
-                self._models[role] = self._load(self.resolutions[role])
-            return self._models[role]
-
-    def _load(self, res: Resolution) -> Any:
-        from creative.loaders import LOADERS, fetch_hub
-        from creative.resolve import tiny_folder
-        from creative.tiny import ensure_tiny
-
-        if not res.available or res.entry is None:
-            raise RoleUnavailableError(res)
-        entry = res.entry
-        if res.via == "tiny":
-            path = ensure_tiny(entry, self.profile.seed, tiny_folder(entry, self.profile.seed))
-        elif res.via == "hub-download":
-            path = fetch_hub(entry)
-        else:
-            path = Path(res.path or "")
-        return LOADERS[entry.loader](path, entry, self.device)
-
-    @property
-    def clip(self) -> ClipEncoder:
-        return self.model(Role.clip)
-
-    # -- encode stage ---------------------------------------------------------------
+    # -- encode ---------------------------------------------------------------------
 
     def analyze(self, product: Product) -> Analysis:
         return self.analyze_many([product])[0]
 
     def analyze_many(self, products: list[Product]) -> list[Analysis]:
-        """Embed and tag products with one batched CLIP pass per tower."""
-        images = [p.load_images() for p in products]  # decode first: a bad image fails before any model loads
-        if not self.available(Role.clip):
-            why = f"clip unavailable ({self.resolutions['clip'].reason}): no embeddings, tags or CLIP ranking"
-            return [Analysis(p, None, {}, None, None, self.resolutions, [why]) for p in products]
-        clip = self.clip
-        embeddings = embed_products(clip, images, [p.facts_text() for p in products], self.image_weight)
-        bank = tag_bank(clip)
-        out = []
-        for product, emb in zip(products, embeddings):
-            cos = float(cosine(emb.image, emb.text))
-            tags = tag_image(bank, emb.image, clip.logit_scale)
-            out.append(Analysis(product, emb, tags, cos, float(np.asarray(clip.score(cos))), self.resolutions))
-        return out
+        """Embed and tag products with one batched CLIP pass per tower (`encode.analyze_many`)."""
+        return analyze_many(self.models, products, self.image_weight)
+
+    # -- condition + generate -> rank: text -------------------------------------------
+
+    def captions(self, product: Product, n: int = 4, *, analysis: Analysis | None = None, **kwargs: Any) -> TextResult:
+        """Ranked alt texts and one-sentence captions (`generate.text.generate_captions`,
+        then `rank.rank_text`), best first, at most n."""
+        drafts = generate_captions(self.models, product, n=n, analysis=analysis or self.analyze(product), **kwargs)
+        return rank_text(drafts, n, "captions", self._clip_for(drafts))
+
+    def copy(self, product: Product, platform: str = "generic", n: int = 3, *, analysis: Analysis | None = None, **kwargs: Any) -> TextResult:
+        """Ranked ad-copy variants for one platform (`generate.text.generate_copy`, then
+        `rank.rank_text`), best first, at most n."""
+        drafts = generate_copy(self.models, product, platform=platform, n=n, analysis=analysis or self.analyze(product), **kwargs)
+        return rank_text(drafts, n, "copy", self._clip_for(drafts))
+
+    def _clip_for(self, result: TextResult):
+        return self.models.clip if result.target is not None else None
+
+    # -- encode -> generate -> compose -> rank: banners --------------------------------
+
+    def banners(
+        self,
+        product: Product,
+        *,
+        analysis: Analysis | None = None,
+        copy: BannerCopy | None = None,
+        caption: str | None = None,
+        progress: Callable[[float, str], None] | None = None,
+        **options: Any,
+    ) -> list[Banner]:
+        """Finished banners in every size asked for, `n` visual proposals each, every size's
+        best first. `options` are `BannerOptions` fields (sizes, n, style, mode, strength, seed,
+        brand); same seed, same banners. `copy` None: words from the product facts.
+        `progress(fraction, step)` is called before the visuals and before each size."""
+        opts = BannerOptions(**options)
+        report = progress or (lambda fraction, step: None)
+        analysis = analysis or self.analyze(product)
+        cutout = product_cutout(self.models, product.load_images(keep_alpha=True)[0])
+        tags = [t.label for t in analysis.top_tags(4)] if analysis.tags else []
+        report(0.0, f"{opts.n} visual proposals")
+        visuals = propose_visuals(self.models, cutout, title=product.title, caption=caption, tags=tags, options=opts)
+        # visuals are most of the work when diffusion runs; composing, the rest
+        banners = compose_banners(
+            product, cutout, visuals, copy, opts, models=self.models.names(), fallbacks=analysis.fallbacks, progress=lambda f, step: report(0.5 + 0.45 * f, step)
+        )
+        clip_ok = analysis.embedding is not None and self.models.available("clip")
+        return rank_banners(banners, clip=self.models.clip if clip_ok else None, product_embedding=analysis.embedding.fused if clip_ok else None)
+
+    def restyle(self, banner: Banner, *, copy: BannerCopy | None = None, copy_source: str = "edited", text_colour: str | None = None, button_colour: str | None = None, product_embedding=None) -> Banner:
+        """The banner drawn again with new words or colours (`compose.banners.rerender`: no
+        diffusion) and scored again (`rank.banners.rescore`; CLIP too when there is a CLIP
+        model and the product's fused embedding)."""
+        out = rerender(banner, copy=copy, copy_source=copy_source, text_colour=text_colour, button_colour=button_colour)
+        clip_ok = product_embedding is not None and self.models.available("clip")
+        return rescore(out, clip=self.models.clip if clip_ok else None, product_embedding=product_embedding if clip_ok else None)
 
     # -- the whole pipeline -----------------------------------------------------------
 
-    def generate(self, product: Product, **kwargs: Any):
+    def generate(self, product: Product, **kwargs: Any) -> CreativeSet:
         """Analysis, ranked captions, copy per platform and finished banners, with the model of
-        every role and the time of every stage (`creative.pipeline.CreativeSet`)."""
+        every role and the time of every stage."""
         return self.generate_many([product], **kwargs)[0]
 
-    def generate_many(self, products: list[Product], **kwargs: Any):
-        """`generate` for several products, CLIP-encoded in one batch, models loaded once."""
-        from creative.pipeline import generate_many
+    def generate_many(
+        self,
+        products: list[Product],
+        *,
+        sizes: list[str] | None = None,
+        platforms: list[str] | None = None,
+        n_captions: int = 3,
+        n_copies: int = 3,
+        n_visuals: int = 2,
+        style: str = "studio",
+        seed: int = 0,
+        seeds: list[int] | None = None,
+        brand: "BrandKit | None" = None,
+        rules: "Rules | None" = None,
+        progress: Callable[[float, str], None] | None = None,
+    ) -> list[CreativeSet]:
+        """`generate` for several products. CLIP encodes all of them in one batched pass per
+        tower; the language model and the diffusion pipeline are loaded once and shared.
+        `progress(fraction done, stage about to run)` is called before each stage."""
+        settings = Settings(sizes, platforms, n_captions, n_copies, n_visuals, style, seed)
+        seeds = seeds or [seed] * len(products)
+        report = progress or (lambda fraction, stage: None)
+        report(0.0, "analyzing")
+        start = time.perf_counter()
+        analyses = self.analyze_many(products)
+        encode_seconds = (time.perf_counter() - start) / max(1, len(products))
+        out = []
+        for i, (product, analysis, product_seed) in enumerate(zip(products, analyses, seeds)):
 
-        return generate_many(self, products, **kwargs)
+            def stage_progress(share: float, stage: str, i=i, title=product.title) -> None:
+                report((i + share) / len(products), f"{title[:40]}: {stage}" if len(products) > 1 else stage)
 
-    # -- condition + generate stages: text ------------------------------------------
+            out.append(self._generate_one(product, analysis, product_seed, encode_seconds, settings, brand, rules, stage_progress))
+        return out
 
-    def captions(self, product: Product, n: int = 4, **kwargs: Any):
-        """Ranked alt texts and one-sentence captions (`creative.generate.text.generate_captions`)."""
-        from creative.generate.text import generate_captions
+    def _generate_one(self, product: Product, analysis: Analysis, seed: int, encode_seconds: float, settings: Settings, brand, rules, progress) -> CreativeSet:
+        timings = {"analyze": round(encode_seconds, 3)}
 
-        return generate_captions(self, product, n=n, **kwargs)
+        def timed(stage: str, fn, *args, **kwargs):
+            progress(STAGE_SHARES[stage], STAGE_LABELS[stage])
+            t = time.perf_counter()
+            result = fn(*args, **kwargs)
+            timings[stage] = round(timings.get(stage, 0.0) + time.perf_counter() - t, 3)
+            return result
 
-    def copy(self, product: Product, platform: str = "generic", n: int = 3, **kwargs: Any):
-        """Ranked ad-copy variants for one platform (`creative.generate.text.generate_copy`)."""
-        from creative.generate.text import generate_copy
+        common = {"seed": seed, "analysis": analysis}
+        platforms = list(dict.fromkeys(settings.platforms or product.platforms))
+        # captions and every platform's copy (and the banner's words) in one batched decode
+        requests = [TextRequest(product, analysis, CAPTIONS, settings.n_captions, seed=seed)]
+        requests += [TextRequest(product, analysis, p, settings.n_copies, seed=seed, rules=rules) for p in platforms]
+        if "banner" not in platforms:
+            requests.append(TextRequest(product, analysis, "banner", 1, seed=seed, rules=rules))
+        text_start, text_share = STAGE_SHARES["text"], STAGE_SHARES["banners"] - STAGE_SHARES["text"]
 
-        return generate_copy(self, product, platform=platform, n=n, **kwargs)
+        def text_steps(fraction: float) -> None:
+            progress(text_start + text_share * fraction, f"copy ({', '.join(platforms)}) and captions")
 
-    def banners(self, product: Product, **kwargs: Any):
-        """Ranked finished banners in every size asked for (`creative.banners.make_banners`)."""
-        from creative.banners import make_banners
+        drafts = timed("text", write, self.models, requests, progress=text_steps)
+        drafts[0] = add_captioner(self.models, product, drafts[0], product.language, seed)
+        ranked = [rank_text(d, r.n, r.section, self._clip_for(d)) for r, d in zip(requests, drafts)]
+        captions = ranked[0]
+        copy = dict(zip(platforms, ranked[1:]))
+        words = copy.get("banner") or ranked[-1]
+        banner_start = STAGE_SHARES["banners"]  # the longest stage reports its own steps, within its share
 
-        return make_banners(self, product, **kwargs)
+        def banner_steps(fraction: float, step: str) -> None:
+            progress(banner_start + (1 - banner_start) * fraction, f"banners: {step}")
+
+        banners = timed(
+            "banners",
+            self.banners,
+            product,
+            copy=banner_copy_from(words.kept),
+            caption=captions.kept[0].fields["caption"] if captions.kept else None,
+            progress=banner_steps,
+            sizes=settings.sizes,
+            n=settings.n_visuals,
+            style=settings.style,
+            brand=brand,
+            **common,
+        )
+        notes = analysis.fallbacks + captions.notes + [n for r in copy.values() for n in r.notes] + [f for b in banners for f in b.metadata.get("fallbacks", [])]
+        return CreativeSet(
+            product=product,
+            analysis=analysis.to_dict(),
+            embeddings={k: getattr(analysis.embedding, k) for k in ("image", "text", "fused")} if analysis.embedding is not None else {},
+            captions=captions.kept,
+            copy={p: r.kept for p, r in copy.items()},
+            banners=banners,
+            models={role: res.to_dict() for role, res in self.models.resolutions.items()},
+            timings=timings,
+            fallbacks=list(dict.fromkeys(notes)),
+            dropped={"captions": captions.dropped} | {p: r.dropped for p, r in copy.items()},
+            seed=seed,
+        )

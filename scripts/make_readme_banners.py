@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(REPO))
     from PIL import Image
 
-    from creative.catalog import read_catalog
+    from creative.inputs.catalog import read_catalog
     from creative.compose import load_brand_kit
     from creative.studio import Studio
 

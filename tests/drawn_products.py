@@ -173,7 +173,7 @@ CASES = {
 
 def fill_holes(mask: np.ndarray) -> np.ndarray:
     """The mask with every region not connected to the image border filled (its outline)."""
-    from creative.cutout import label
+    from creative.encode.cutout import label
 
     labels, n = label(~mask)
     border = set(np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])).tolist())

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from creative.banners import WEIGHTS, make_banners
-from creative.catalog import read_catalog
+from creative.rank.banners import WEIGHTS
+from creative.inputs.catalog import read_catalog
 from creative.compose import BannerCopy, all_sizes, load_brand_kit, placed_product
-from creative.compose.colour import AA_NORMAL
-from creative.product import Product
+from creative.colour import AA_NORMAL
+from creative.inputs.product import Product
 
 REPO = Path(__file__).resolve().parent.parent
 CATALOG = REPO / "samples" / "catalog.csv"
@@ -58,7 +58,7 @@ def test_offline_banners_in_every_size_are_procedural_and_ranked_by_layout(offli
 def test_tiny_banners_rank_with_clip_and_screen_every_visual(tiny_studio, product_image):
     product = Product(images=[product_image], title="Red bag", description="A red leather bag.")
     copy = BannerCopy("Red bag", "Soft leather", "Buy now")
-    banners = make_banners(tiny_studio, product, copy=copy, sizes=["1080x1080", "728x90"], n=3, seed=2)
+    banners = tiny_studio.banners(product, copy=copy, sizes=["1080x1080", "728x90"], n=3, seed=2)
     assert len(banners) == 6
     for b in banners:
         check(b)
@@ -74,8 +74,8 @@ def test_tiny_banners_rank_with_clip_and_screen_every_visual(tiny_studio, produc
 
 def test_same_seed_same_banners(tiny_studio, product_image):
     product = Product(images=[product_image], title="Red bag")
-    a = make_banners(tiny_studio, product, sizes=["300x250"], n=2, seed=4)
-    b = make_banners(tiny_studio, product, sizes=["300x250"], n=2, seed=4)
+    a = tiny_studio.banners(product, sizes=["300x250"], n=2, seed=4)
+    b = tiny_studio.banners(product, sizes=["300x250"], n=2, seed=4)
     for x, y in zip(a, b):
         assert np.array_equal(np.asarray(x.image), np.asarray(y.image)) and x.metadata == y.metadata
 
@@ -83,7 +83,7 @@ def test_same_seed_same_banners(tiny_studio, product_image):
 @pytest.mark.parametrize("mode", ["inpaint", "img2img"])
 def test_product_pixels_are_intact_in_the_final_banner(tiny_studio, product_image, mode):
     product = Product(images=[product_image], title="Red bag")
-    banners = make_banners(tiny_studio, product, sizes=["1080x1080", "1200x628"], n=1, mode=mode, seed=0)
+    banners = tiny_studio.banners(product, sizes=["1080x1080", "1200x628"], n=1, mode=mode, seed=0)
     for b in banners:
         assert b.metadata["mode"] == mode and b.metadata["cutout"]["method"] == "classical"
         layer, box = placed_product(b.spec, b.assets)
@@ -95,7 +95,7 @@ def test_product_pixels_are_intact_in_the_final_banner(tiny_studio, product_imag
 
 def test_save_writes_png_or_jpeg_and_a_json_sidecar(offline_studio, product_image, tmp_path):
     product = Product(images=[product_image], title="Red bag")
-    banner = make_banners(offline_studio, product, sizes=["300x250"], n=1)[0]
+    banner = offline_studio.banners(product, sizes=["300x250"], n=1)[0]
     sidecar = banner.save(tmp_path / "bag.png")
     assert Image.open(tmp_path / "bag.png").format == "PNG"
     meta = json.loads(sidecar.read_text())
@@ -110,13 +110,13 @@ def test_save_writes_png_or_jpeg_and_a_json_sidecar(offline_studio, product_imag
 def test_brand_kit_on_a_banner(offline_studio, product_image):
     kit = load_brand_kit(REPO / "samples" / "brand" / "brand.toml")
     product = Product(images=[product_image], title="Red bag")
-    banner = make_banners(offline_studio, product, sizes=["1200x628"], n=1, brand=kit)[0]
+    banner = offline_studio.banners(product, sizes=["1200x628"], n=1, brand=kit)[0]
     check(banner)
     assert banner.spec.logo is not None and "logo" in banner.assets
 
 
 def test_cli_banners_writes_images_and_sidecars(product_image, tmp_path, capsys, monkeypatch):
-    from creative import resolve
+    from creative.models import resolve
     from creative.cli import main
 
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")

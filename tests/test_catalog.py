@@ -5,7 +5,7 @@ import json
 import pytest
 
 from conftest import draw_product
-from creative.catalog import CatalogError, read_catalog
+from creative.inputs.catalog import CatalogError, read_catalog
 
 
 def test_csv_rows_bad_rows_and_unknown_columns(tmp_path):

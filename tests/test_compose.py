@@ -24,8 +24,8 @@ from creative.compose import (
     template_for,
 )
 from creative.compose import fonts, shaping, typeset
-from creative.compose.colour import AA_NORMAL, contrast_ratio, relative_luminance, worst_contrast
-from creative.product import Product
+from creative.colour import AA_NORMAL, contrast_ratio, relative_luminance, worst_contrast
+from creative.inputs.product import Product
 
 REPO = Path(__file__).resolve().parent.parent
 BRAND = REPO / "samples" / "brand" / "brand.toml"

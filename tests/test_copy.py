@@ -7,11 +7,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from creative.condition import Generated
+from creative.condition import Decoded
 from creative.generate import text as text_stage
 from creative.generate.limits import platform_names, platform_spec, text_length
-from creative.product import Product
-from creative.profiles import Profile, Role, load_profile
+from creative.inputs.product import Product
+from creative.models.profiles import Profile, Role, load_profile
 from creative.studio import Studio
 
 PLATFORMS = platform_names()
@@ -44,10 +44,12 @@ def within_limits(variant, platform: str) -> bool:
 def test_every_platform_gets_variants_within_limits(tiny_studio, product, platform):
     result = tiny_studio.copy(product, platform=platform, n=2)
     assert result.kept, [c.violations for c in result.dropped]
+    # the tiny LM writes random words: the gate drops them and the facts fill in
+    assert result.raw and all(c.source == "lm+clip" for c in result.raw)
     for c in result.kept:
         assert within_limits(c, platform)
         assert set(platform_spec(platform).fields) | {"cta"} == set(c.fields)
-        assert c.violations == [] and c.source == "lm+clip"
+        assert c.violations == [] and c.source in ("lm+clip", "facts template")
         assert set(c.scores) == {"clip", "fluency"}
 
 
@@ -104,9 +106,14 @@ def test_property_lm_outputs_never_exceed_limits(tiny_studio, title, platform):
 
 
 def _scripted_lm(monkeypatch, replies):
-    """Replace decoding with fixed replies, to test what happens to an LM's output afterwards."""
+    """Replace decoding with fixed replies (one per field, in turn), to test what happens to an
+    LM's output afterwards."""
     it = iter(replies * 100)
-    monkeypatch.setattr(text_stage, "guided_generate", lambda *a, **k: Generated(next(it), [1], -0.5, False))
+
+    def decode(lm, rows, **kwargs):
+        return [Decoded({f.name: next(it) for f in r.fields}, {f.name: True for f in r.fields}, -0.5, 3) for r in rows]
+
+    monkeypatch.setattr(text_stage, "decode_rows", decode)
 
 
 def test_injection_obeyed_by_the_lm_never_reaches_the_copy(tiny_studio, monkeypatch):

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
-from creative.cutout import BUSY_LIMIT, box_sum, cut_out, label, product_cutout
-from creative.images import load_image
+from creative.encode.cutout import BUSY_LIMIT, box_sum, cut_out, label, product_cutout
+from creative.inputs.images import load_image
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "images"
 
@@ -99,8 +99,8 @@ def test_the_segmenter_is_used_when_the_classical_path_is_unreliable_and_it_is_c
 
 
 def test_product_cutout_tries_the_profile_segmenter_only_for_busy_photos(tiny_studio):
-    assert product_cutout(tiny_studio, shot()).method == "classical"
-    busy = product_cutout(tiny_studio, textured())
+    assert product_cutout(tiny_studio.models, shot()).method == "classical"
+    busy = product_cutout(tiny_studio.models, textured())
     # the tiny segmenter has random weights: it is consulted, found unsure, and the photo framed
     assert busy.method in ("framed", "segmenter")
     assert any("segmenter" in n or "segmented" in n for n in busy.notes)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from creative.cutout import CONFIDENCE_MIN, cut_out, erode
+from creative.encode.cutout import CONFIDENCE_MIN, cut_out, erode
 from drawn_products import CASES, fill_holes
 
 
@@ -67,16 +67,15 @@ def test_an_opening_the_backdrop_cannot_confirm_lowers_confidence_to_a_framed_ca
 def test_the_white_label_shows_in_every_banner_size_not_the_backdrop(tiny_studio, offline_studio, tmp_path, mode):
     # Bug: the label was a hole in the mask, so the backdrop showed through it in every size and
     # in inpaint mode, though the product's pixels were pasted back exactly.
-    from creative.banners import make_banners
     from creative.compose import placed_product
-    from creative.product import Product
+    from creative.inputs.product import Product
 
     image, _ = CASES["bottle_white_label"]()
     path = tmp_path / "bottle.png"
     image.save(path)
     studio = tiny_studio if mode == "inpaint" else offline_studio
     sizes = None if mode == "procedural" else ["1080x1080", "300x250"]
-    banners = make_banners(studio, Product(images=[path], title="Bottle"), sizes=sizes, n=1, mode="inpaint" if mode == "inpaint" else "auto")
+    banners = studio.banners(Product(images=[path], title="Bottle"), sizes=sizes, n=1, mode="inpaint" if mode == "inpaint" else "auto")
     assert banners and all(b.metadata["cutout"]["method"] == "classical" for b in banners)
     for b in banners:
         layer, box = placed_product(b.spec, b.assets)

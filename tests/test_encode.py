@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from creative import encode
+from creative.encode import tags as encode
 from creative.encode import TagBank, embed_products, fuse, pool, tag_bank, tag_image
-from creative.product import Product
+from creative.inputs.product import Product
+from creative.models.clip import ClipEncoder
 
 
 def unit(*xs):
@@ -33,7 +34,7 @@ def test_pooling_several_images_gives_their_normalised_mean():
 
 
 def test_batched_product_embedding_equals_one_at_a_time(tiny_studio):
-    clip = tiny_studio.clip
+    clip = tiny_studio.models.clip
     red, blue = Image.new("RGB", (64, 64), "red"), Image.new("RGB", (64, 64), "blue")
     batched = embed_products(clip, [[red], [blue, red]], [["red mug"], ["blue bag", "canvas"]])
     single = embed_products(clip, [[blue, red]], [["blue bag", "canvas"]])[0]
@@ -45,7 +46,7 @@ def test_batched_product_embedding_equals_one_at_a_time(tiny_studio):
 
 
 def test_text_encodings_are_memoised(tiny_studio, monkeypatch):
-    clip = tiny_studio.clip
+    clip = tiny_studio.models.clip
     calls = []
     real = clip.model.encode_text
     monkeypatch.setattr(clip.model, "encode_text", lambda tokens: calls.append(len(tokens)) or real(tokens))
@@ -67,7 +68,7 @@ def test_tags_are_ranked_by_probability_per_category():
 
 
 def test_tag_bank_is_computed_once_and_read_from_disk(tiny_studio, monkeypatch):
-    clip = tiny_studio.clip
+    clip = tiny_studio.models.clip
     first = tag_bank(clip)
     path = encode._bank_path(clip)
     assert path.is_file()
@@ -79,7 +80,7 @@ def test_tag_bank_is_computed_once_and_read_from_disk(tiny_studio, monkeypatch):
 
 
 def test_damaged_bank_file_is_rebuilt(tiny_studio):
-    clip = tiny_studio.clip
+    clip = tiny_studio.models.clip
     tag_bank(clip)
     path = encode._bank_path(clip)
     path.write_bytes(b"not a numpy file")
@@ -88,8 +89,8 @@ def test_damaged_bank_file_is_rebuilt(tiny_studio):
 
 
 def test_bank_cache_key_follows_the_model(tiny_studio):
-    clip = tiny_studio.clip
-    other = encode.ClipEncoder(clip.model, clip.preprocess, clip.tokenizer, clip.name, "cpu", key=clip.key + "-other")
+    clip = tiny_studio.models.clip
+    other = ClipEncoder(clip.model, clip.preprocess, clip.tokenizer, clip.name, "cpu", key=clip.key + "-other")
     assert encode._bank_path(other) != encode._bank_path(clip)
 
 

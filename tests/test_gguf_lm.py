@@ -2,9 +2,9 @@
 
 import pytest
 
-from creative import loaders
-from creative.profiles import load_profile
-from creative.resolve import package_file
+from creative.models import loaders
+from creative.models.profiles import load_profile
+from creative.models.resolve import package_file
 
 ENTRY = load_profile("auto").candidates("lm")[1]
 GGUF = package_file(ENTRY)

@@ -1,4 +1,4 @@
-"""Tests for creative.images.load_image.
+"""Tests for creative.inputs.images.load_image.
 
 Every test image is built here in tmp_path; nothing is shipped.  Bomb tests
 use hand-written PNG headers so no huge image is ever allocated by the test.
@@ -20,7 +20,7 @@ from PIL import Image, ImageFile
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from creative.images import (  # noqa: E402
+from creative.inputs.images import (  # noqa: E402
     DEFAULT_MAX_PIXELS,
     CorruptImageError,
     ImageError,

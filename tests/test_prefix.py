@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from conftest import draw_product
-from creative.prefix import PairsError, load_prefix, read_pairs, train_prefix
+from creative.condition.prefix import PairsError, load_prefix, read_pairs, train_prefix
 
 COLOURS = {"red": (200, 30, 30), "blue": (30, 60, 200), "green": (30, 160, 60)}
 
@@ -24,7 +24,7 @@ def pairs(tmp_path):
 
 
 def test_loss_falls(tiny_studio, pairs, tmp_path):
-    report = train_prefix(tiny_studio, pairs, tmp_path / "out", steps=40, batch_size=4, prefix_length=4, progress=False)
+    report = train_prefix(tiny_studio.models, pairs, tmp_path / "out", steps=40, batch_size=4, prefix_length=4, progress=False)
     first, last = np.mean(report.losses[:5]), np.mean(report.losses[-5:])
     assert last < 0.8 * first, report.losses
     assert list((tmp_path / "out").glob("mapper-40.safetensors")) and not list((tmp_path / "out").glob("*.pt"))
@@ -32,9 +32,9 @@ def test_loss_falls(tiny_studio, pairs, tmp_path):
 
 def test_resume_continues_exactly_where_it_stopped(tiny_studio, pairs, tmp_path):
     kw = dict(batch_size=4, prefix_length=4, checkpoint_every=5, progress=False)
-    straight = train_prefix(tiny_studio, pairs, tmp_path / "straight", steps=12, **kw)
-    train_prefix(tiny_studio, pairs, tmp_path / "resumed", steps=10, **kw)  # "killed" after step 10
-    resumed = train_prefix(tiny_studio, pairs, tmp_path / "resumed", steps=12, **kw)
+    straight = train_prefix(tiny_studio.models, pairs, tmp_path / "straight", steps=12, **kw)
+    train_prefix(tiny_studio.models, pairs, tmp_path / "resumed", steps=10, **kw)  # "killed" after step 10
+    resumed = train_prefix(tiny_studio.models, pairs, tmp_path / "resumed", steps=12, **kw)
     assert resumed.resumed_from == 10
     assert np.allclose(resumed.losses, straight.losses, atol=1e-5)
     a, b = load_prefix(tmp_path / "straight"), load_prefix(tmp_path / "resumed")
@@ -45,9 +45,9 @@ def test_resume_continues_exactly_where_it_stopped(tiny_studio, pairs, tmp_path)
 
 
 def test_other_settings_need_a_new_folder(tiny_studio, pairs, tmp_path):
-    train_prefix(tiny_studio, pairs, tmp_path / "o", steps=2, batch_size=2, prefix_length=4, progress=False)
+    train_prefix(tiny_studio.models, pairs, tmp_path / "o", steps=2, batch_size=2, prefix_length=4, progress=False)
     with pytest.raises(ValueError, match="other settings"):
-        train_prefix(tiny_studio, pairs, tmp_path / "o", steps=4, batch_size=2, prefix_length=6, progress=False)
+        train_prefix(tiny_studio.models, pairs, tmp_path / "o", steps=4, batch_size=2, prefix_length=6, progress=False)
 
 
 def test_bad_pairs_files(tmp_path):

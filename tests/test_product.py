@@ -4,7 +4,7 @@ import pytest
 from PIL import Image
 from pydantic import ValidationError
 
-from creative.product import Product, clean_text
+from creative.inputs.product import Product, clean_text
 
 
 def errors(**kwargs) -> str:

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from creative.profiles import OPTIONAL_ROLES, ProfileError, Role, list_profiles, load_profile
+from creative.models.profiles import OPTIONAL_ROLES, ProfileError, Role, list_profiles, load_profile
 
 
 def test_shipped_profiles_load_and_describe_every_entry():

@@ -9,10 +9,10 @@ import types
 import numpy as np
 from PIL import Image
 
-from creative import resolve
-from creative.cutout import cut_out
-from creative.loaders import LOADERS
-from creative.profiles import load_profile
+from creative.encode.cutout import cut_out
+from creative.models import resolve
+from creative.models.loaders import LOADERS
+from creative.models.profiles import load_profile
 
 from test_cutout import textured
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from creative import resolve
-from creative.profiles import load_profile
+from creative.models import resolve
+from creative.models.profiles import load_profile
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@
 import numpy as np
 
 from conftest import SAMPLES
-from creative.catalog import read_catalog
-from creative.images import load_image
+from creative.inputs.catalog import read_catalog
+from creative.inputs.images import load_image
 
 
 def test_catalog_is_varied_and_valid():

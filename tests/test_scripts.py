@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont, features
 
-from creative.banners import layout_scores, text_flags
+from creative.compose.banners import text_flags
 from creative.compose import BannerCopy, all_sizes, banner_size, load_brand_kit, plan, render_banner
 from creative.compose import fonts, shaping
 from creative.generate.visuals import make_backdrop
+from creative.rank.banners import layout_scores
 
 pytestmark = pytest.mark.skipif(not features.check_feature("raqm"), reason="needs Pillow's Raqm layout (FriBiDi)")
 
@@ -169,7 +170,7 @@ def test_a_character_no_font_has_is_flagged_and_penalised_never_dropped_silently
 
 
 def test_the_cli_warns_when_banner_text_is_flagged(product_image, tmp_path, capsys, monkeypatch):
-    from creative import resolve
+    from creative.models import resolve
     from creative.cli import main
 
     odd = "\U00010c80"

@@ -12,7 +12,7 @@ import pytest
 
 gr = pytest.importorskip("gradio")
 
-from creative import app  # noqa: E402
+from creative.ui import app  # noqa: E402
 from creative.cli import build_parser, studio_auth  # noqa: E402
 from creative.compose import BrandKit, load_brand_kit  # noqa: E402
 
@@ -41,7 +41,14 @@ def test_the_product_form_becomes_a_product_or_a_clear_error():
     assert product.attributes == {"colour": "navy", "weight": "265 g"}
     assert product.price == 89.95 and product.currency == "EUR"
     assert app.make_product(**form(price="")).price is None
-    assert [app.parse_price(p) for p in ("89,95", "1,299.00", "1,299", " 12 ")] == [89.95, 1299.0, 1299.0, 12.0]
+    prices = [("89,95", "EUR"), ("1,299.00", "USD"), ("1,299", "USD"), (" 12 ", ""), ("1.299,00", "EUR"), ("€1.299,00", "")]
+    assert [(p.price, p.currency) for p in (app.make_product(**form(price=t, currency=c)) for t, c in prices)] == [
+        (89.95, "EUR"), (1299.0, "USD"), (1299.0, "USD"), (12.0, ""), (1299.0, "EUR"), (1299.0, "EUR")]
+    # the bugs of #13: '1.299,00' EUR was read as 1.299 (€1.30 on the banner); '1,600' as 1600 whatever the currency
+    with pytest.raises(ValueError, match="ambiguous"):
+        app.make_product(**form(price="1,600", currency=""))
+    with pytest.raises(ValueError, match="ambiguous"):
+        app.make_product(**form(price="1,600", currency="EUR"))
     for changes, message in (
         ({"photos": []}, "at least one product photo"),
         ({"title": "   "}, "title"),

@@ -186,10 +186,11 @@ def test_generate_edit_and_download_in_a_browser(page, tmp_path):
     page.get_by_text("headline: 20/30 characters").first.wait_for()
     shot(page, "2-edited")
 
-    # lock the edited look, ask for new visuals: it stays, the other two are replaced
-    others = [page.locator("#looks img").nth(i).get_attribute("src") for i in (1, 2)]
+    # lock the edited look (locked looks lead the gallery), ask for new visuals: it stays, the
+    # other two are replaced
     page.locator("#lock-look input").check()
     page.get_by_text(re.compile(r"#1 · score \d\.\d+ · locked · edited")).first.wait_for()
+    others = [page.locator("#looks img").nth(i).get_attribute("src") for i in (1, 2)]
     page.click("#regen-visuals")
     wait_for_new_src(page, "#looks img >> nth=1", others[0])
     page.get_by_text(re.compile(r"#1 · score \d\.\d+ · locked · edited")).first.wait_for()

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from creative.loaders import LOADERS
-from creative.profiles import Role, load_profile
-from creative.resolve import tiny_folder
-from creative.tiny import ensure_tiny
+from creative.models.loaders import LOADERS
+from creative.models.profiles import Role, load_profile
+from creative.models.resolve import tiny_folder
+from creative.models.tiny import ensure_tiny
 
 TINY = load_profile("tiny")
 
@@ -48,26 +48,26 @@ def test_half_built_folder_is_rebuilt(tmp_path):
 
 def test_loaded_tiny_models_do_their_jobs(tiny_studio):
     im = Image.new("RGB", (96, 80), (200, 40, 40))
-    clip = tiny_studio.clip
+    clip = tiny_studio.models.clip
     emb = clip.encode_images([im, im])
     assert emb.shape == (2, 32) and np.allclose(np.linalg.norm(emb, axis=1), 1, atol=1e-5)
     text = clip.encode_texts(["a red shoe", "a blue mug"])
     assert text.shape == (2, 32) and not np.allclose(text[0], text[1])
 
-    lm = tiny_studio.model("lm")
+    lm = tiny_studio.models.get("lm")
     ids = lm.tokenizer("Red mesh shoe, 红色 👟", return_tensors="pt").input_ids
     assert lm.tokenizer.decode(ids[0], skip_special_tokens=True) == "red mesh shoe , 红 色"  # words it knows; the rest is <unk>
     out1 = lm.model.generate(ids, max_new_tokens=5, do_sample=False)
     out2 = lm.model.generate(ids, max_new_tokens=5, do_sample=False)
     assert out1.shape[1] == ids.shape[1] + 5 and (out1 == out2).all()
 
-    scores = tiny_studio.model("safety").nsfw_scores([im])
+    scores = tiny_studio.models.get("safety").nsfw_scores([im])
     assert len(scores) == 1 and 0.0 <= scores[0] <= 1.0
 
-    prob = tiny_studio.model("segmenter").foreground_probability(im)
+    prob = tiny_studio.models.get("segmenter").foreground_probability(im)
     assert prob.shape == (80, 96) and 0.0 <= prob.min() <= prob.max() <= 1.0
 
-    captions = tiny_studio.model("captioner").caption([im], max_length=8)
+    captions = tiny_studio.models.get("captioner").caption([im], max_length=8)
     assert len(captions) == 1 and isinstance(captions[0], str)
 
 
@@ -76,7 +76,7 @@ def test_tiny_diffusion_and_inpaint_pipelines_render(tiny_studio):
     import torch
 
     for role in ("diffusion", "inpaint"):
-        model = tiny_studio.model(role)
+        model = tiny_studio.models.get(role)
         kwargs = dict(prompt="a red shoe on a studio floor", num_inference_steps=2, height=64, width=64, guidance_scale=1.0, output_type="pil")
         if role == "inpaint":
             kwargs |= dict(image=Image.new("RGB", (64, 64), "white"), mask_image=Image.new("L", (64, 64), 255))
@@ -98,6 +98,6 @@ def test_tiny_models_load_from_a_local_path_profile(tmp_path):
         'licence = "MIT"\ncommercial = "yes"\nsize_mb = 7\n'
     )
     studio = Studio.from_profile(profile, device="cpu")
-    assert studio.resolutions["clip"].via == "path"
-    assert studio.clip.encode_texts(["x"]).shape == (1, 32)
+    assert studio.models.resolutions["clip"].via == "path"
+    assert studio.models.clip.encode_texts(["x"]).shape == (1, 32)
     assert tiny_folder(entry, 0) != folder

@@ -7,9 +7,9 @@ import pytest
 from PIL import Image, ImageDraw
 
 from creative.compose import Box
-from creative.cutout import cut_out
+from creative.encode.cutout import cut_out
 from creative.generate import visuals
-from creative.generate.visuals import build_prompt, make_backdrop, propose_visuals, render_backdrop, resolve_mode
+from creative.generate.visuals import BannerOptions, build_prompt, make_backdrop, propose_visuals, render_backdrop, resolve_mode
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +51,7 @@ def test_every_style_and_prop_renders(style):
 
 
 def test_offline_proposals_are_procedural_and_say_so(offline_studio, cutout):
-    result = propose_visuals(offline_studio, cutout, title="Blue bottle", n=3, seed=0)
+    result = propose_visuals(offline_studio.models, cutout, title="Blue bottle", options=BannerOptions(n=3, seed=0))
     assert result.mode == "procedural"
     assert [v.source for v in result.visuals] == ["procedural"] * 3
     assert all(v.safety == "not needed (procedural)" and v.image is None for v in result.visuals)
@@ -60,7 +60,7 @@ def test_offline_proposals_are_procedural_and_say_so(offline_studio, cutout):
 
 def test_background_mode_is_one_batched_call_with_a_generator_per_proposal(tiny_studio, cutout, monkeypatch):
     calls = []
-    pipe = tiny_studio.model("diffusion").pipeline
+    pipe = tiny_studio.models.get("diffusion").pipeline
     real_call = type(pipe).__call__
 
     def spy(self, *args, **kwargs):
@@ -68,10 +68,10 @@ def test_background_mode_is_one_batched_call_with_a_generator_per_proposal(tiny_
         return real_call(self, *args, **kwargs)
 
     monkeypatch.setattr(type(pipe), "__call__", spy)
-    result = propose_visuals(tiny_studio, cutout, title="Blue bottle", n=3, seed=5, mode="background")
+    result = propose_visuals(tiny_studio.models, cutout, title="Blue bottle", options=BannerOptions(n=3, seed=5, mode="background"))
     assert len(calls) == 1
     assert len(calls[0]["prompt"]) == 3 and len(calls[0]["generator"]) == 3
-    assert calls[0]["num_inference_steps"] == tiny_studio.model("diffusion").options["steps"]
+    assert calls[0]["num_inference_steps"] == tiny_studio.models.get("diffusion").options["steps"]
     assert [v.seed for v in result.visuals] == [5, 6, 7]
     for v in result.visuals:
         assert v.source == "diffusion" and v.mode == "background" and v.image is not None
@@ -79,15 +79,15 @@ def test_background_mode_is_one_batched_call_with_a_generator_per_proposal(tiny_
 
 
 def test_same_seed_same_visuals(tiny_studio, cutout):
-    a = propose_visuals(tiny_studio, cutout, title="Blue bottle", n=2, seed=1, mode="background")
-    b = propose_visuals(tiny_studio, cutout, title="Blue bottle", n=2, seed=1, mode="background")
+    a = propose_visuals(tiny_studio.models, cutout, title="Blue bottle", options=BannerOptions(n=2, seed=1, mode="background"))
+    b = propose_visuals(tiny_studio.models, cutout, title="Blue bottle", options=BannerOptions(n=2, seed=1, mode="background"))
     for x, y in zip(a.visuals, b.visuals):
         assert np.array_equal(np.asarray(x.image), np.asarray(y.image))
 
 
 @pytest.mark.parametrize("mode", ["inpaint", "img2img"])
 def test_scene_modes_keep_the_product_pixels_exactly(tiny_studio, cutout, mode):
-    result = propose_visuals(tiny_studio, cutout, title="Blue bottle", n=2, seed=0, mode=mode, strength=0.5)
+    result = propose_visuals(tiny_studio.models, cutout, title="Blue bottle", options=BannerOptions(n=2, seed=0, mode=mode, strength=0.5))
     assert result.mode == mode
     for v in result.visuals:
         box = v.product_box
@@ -99,9 +99,9 @@ def test_scene_modes_keep_the_product_pixels_exactly(tiny_studio, cutout, mode):
 
 
 def test_flagged_visuals_are_dropped_recorded_and_replaced(tiny_studio, cutout, monkeypatch):
-    safety = tiny_studio.model("safety")
+    safety = tiny_studio.models.get("safety")
     monkeypatch.setattr(safety, "threshold", 0.0)  # everything counts as unsafe
-    result = propose_visuals(tiny_studio, cutout, title="Blue bottle", n=2, seed=0, mode="background")
+    result = propose_visuals(tiny_studio.models, cutout, title="Blue bottle", options=BannerOptions(n=2, seed=0, mode="background"))
     assert len(result.dropped) == 2 and all(d["flagged"] for d in result.dropped)
     assert [v.source for v in result.visuals] == ["procedural", "procedural"]
     assert "flagged" in result.visuals[0].safety
@@ -111,12 +111,12 @@ def test_flagged_visuals_are_dropped_recorded_and_replaced(tiny_studio, cutout, 
 def test_mode_resolution(tiny_studio, offline_studio, cutout):
     framed = cut_out(Image.effect_noise((200, 200), 80).convert("RGB"))
     assert framed.method == "framed"
-    mode, notes = resolve_mode(tiny_studio, "inpaint", framed)
+    mode, notes = resolve_mode(tiny_studio.models, "inpaint", framed)
     assert mode == "background" and "framed" in notes[0]
-    assert resolve_mode(tiny_studio, "auto", cutout)[0] == "background"
-    assert resolve_mode(offline_studio, "img2img", cutout)[0] == "procedural"
+    assert resolve_mode(tiny_studio.models, "auto", cutout)[0] == "background"
+    assert resolve_mode(offline_studio.models, "img2img", cutout)[0] == "procedural"
     with pytest.raises(ValueError, match="unknown mode"):
-        resolve_mode(tiny_studio, "outpaint", cutout)
+        resolve_mode(tiny_studio.models, "outpaint", cutout)
 
 
 def test_memory_savers_only_where_sizes_need_them():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -13,9 +14,9 @@ import pytest
 
 from creative.batch import BatchOptions, run_batch
 from creative.compose import BannerCopy
-from creative.pipeline import png_bytes
-from creative.product import Product
-from creative.workbench import Settings, Workbench
+from creative.creative_set import png_bytes
+from creative.inputs.product import Product
+from creative.ui.workbench import Settings, Workbench
 
 REPO = Path(__file__).resolve().parent.parent
 SHOE = REPO / "samples" / "images" / "running_shoe_side.jpg"
@@ -38,7 +39,7 @@ def bench(tiny_studio, product) -> Workbench:
     stages = []
     bench.generate(progress=lambda fraction, stage: stages.append((fraction, stage)))
     names = [s for _, s in stages]
-    assert names[:2] == ["analyzing", "captions"] and "banners" in names
+    assert names[:2] == ["analyzing", "copy and captions"] and "banners" in names
     assert "banners: composing 300x250" in names  # the longest stage reports its own steps
     assert [f for f, _ in stages] == sorted(f for f, _ in stages)
     return bench
@@ -53,9 +54,9 @@ def test_looks_group_one_visual_in_every_size_best_first(bench):
 
 
 def test_an_edit_re_renders_every_size_of_one_look_without_diffusion_and_re_checks_it(bench, monkeypatch):
-    import creative.generate.visuals as visuals
+    import creative.studio
 
-    monkeypatch.setattr(visuals, "propose_visuals", lambda *a, **k: pytest.fail("an edit must not make visuals"))
+    monkeypatch.setattr(creative.studio, "propose_visuals", lambda *a, **k: pytest.fail("an edit must not make visuals"))
     first, second = bench.looks()
     before = {b.size: pixels(b) for b in first.banners}
     other = {b.size: pixels(b) for b in second.banners}
@@ -117,7 +118,8 @@ def test_regenerating_copy_keeps_locked_variants_and_re_words_unlocked_looks(ben
 
 def test_the_zip_has_the_batch_layout_for_one_product(bench, tiny_studio, product, tmp_path):
     catalog = tmp_path / "catalog.jsonl"
-    row = {"sku": product.sku, "title": product.title, "description": product.description, "images": str(SHOE), "platforms": "banner|meta", "price": 89, "currency": "EUR"}
+    shutil.copy(SHOE, tmp_path / "shoe.jpg")  # photos outside the catalog's folder are refused
+    row = {"sku": product.sku, "title": product.title, "description": product.description, "images": "shoe.jpg", "platforms": "banner|meta", "price": 89, "currency": "EUR"}
     catalog.write_text(json.dumps(row) + "\n")
     options = BatchOptions(profile="tiny", sizes=SIZES, n_captions=2, n_copies=2, n_visuals=2)
     summary = run_batch(catalog, tmp_path / "out", options=options, progress=False)

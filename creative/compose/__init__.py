@@ -15,8 +15,11 @@ import re
 from creative import data
 from creative.compose.layout import BannerSize, all_sizes, banner_size, plan, template_for
 from creative.compose.render import Rendered, placed_product, render, render_banner
-from creative.compose.spec import BannerCopy, Box, BrandKit, LayerSpec, TextBlock, TextLayer, load_brand_kit, save_brand_kit
+from creative.compose.spec import BannerCopy, LayerSpec, TextBlock, TextLayer
 from creative.compose.fonts import FontNotFoundError
+from creative.generate.text import Candidate
+from creative.geometry import Box
+from creative.inputs.brand import BrandKit, load_brand_kit, save_brand_kit
 
 __all__ = [
     "BannerCopy",
@@ -29,6 +32,7 @@ __all__ = [
     "TextBlock",
     "TextLayer",
     "all_sizes",
+    "banner_copy_from",
     "banner_size",
     "default_copy",
     "load_brand_kit",
@@ -55,13 +59,23 @@ def _short(text: str, limit: int) -> str:
     return clause if 0 < len(clause) <= limit else ""
 
 
-def _price(product) -> str:
-    if product.price is None:
-        return ""
+def _money(value: float, currency: str) -> str:
     symbols = data.load("layouts")["default_copy"]["currency_symbols"]
-    amount = f"{product.price:,.2f}".removesuffix(".00")
-    symbol = symbols.get(product.currency)
-    return f"{symbol}{amount}" if symbol else f"{amount} {product.currency}".strip()
+    amount = f"{value:,.2f}".removesuffix(".00")
+    symbol = symbols.get(currency)
+    return f"{symbol}{amount}" if symbol else f"{amount} {currency}".strip()
+
+
+def _price(product) -> str:
+    """The price, or the sale price with the regular one ('€69 (was €89)') when both are given."""
+    sale = product.sale_price
+    if product.price is None:
+        return "" if sale is None else _money(sale, product.currency)
+    if sale is None:
+        return _money(product.price, product.currency)
+    table = data.load("layouts")["default_copy"]["sale"]
+    template = table.get(product.language, table["en"])
+    return template.format(sale=_money(sale, product.currency), price=_money(product.price, product.currency))
 
 
 def default_copy(product) -> BannerCopy:
@@ -75,9 +89,17 @@ def default_copy(product) -> BannerCopy:
         sep = "・" if lang == "zh" else " · "
         joined = sep.join(list(product.attributes.values())[:3])
         phrase = joined if len(joined) <= limit else ""
-    if phrase and product.price is not None:
+    if phrase and (product.price is not None or product.sale_price is not None):
         phrase = phrase.rstrip(".。")  # "outsole · €89", not "outsole. · €89"
     price = _price(product)
     # no-break spaces around the dot: the price never starts a line on its own
     subline = "\u00a0·\u00a0".join(p for p in (phrase, price) if p)
     return BannerCopy(product.title, subline, table["cta"].get(lang, table["cta"]["en"]))
+
+
+def banner_copy_from(variants: list[Candidate]) -> BannerCopy | None:
+    """The best banner-platform variant as the words on the banner, or None."""
+    if not variants:
+        return None
+    f = variants[0].fields
+    return BannerCopy(headline=f.get("headline", ""), subline=f.get("subline", ""), cta=f.get("cta", ""))

@@ -24,10 +24,10 @@ from pathlib import Path
 from PIL import ImageFont, features
 
 from creative import data
+from creative.inputs.brand import FONT_SUFFIXES, check_font_family, font_slug, is_font_file
 
 RAQM = bool(features.check_feature("raqm"))
 LAYOUT = ImageFont.Layout.RAQM if RAQM else ImageFont.Layout.BASIC
-FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 
 BOLD, REGULAR = 700, 400  # CSS / OpenType 'wght' values
 # fontconfig's weight scale (fontconfig.h: FC_WEIGHT_REGULAR 80, FC_WEIGHT_BOLD 200)
@@ -235,16 +235,16 @@ def _strike_size(path: str, index: int) -> int | None:
 def brand_face(value: str, weight: int) -> Face:
     """A brand kit's font: a file path, or a family name found in an installed fontpkg-*
     package (then fontconfig). Raises ValueError naming the package to install."""
-    if value.lower().endswith(FONT_SUFFIXES) or os.sep in value or "/" in value:
+    if is_font_file(value) or os.sep in value:
         path = Path(value)
         if not path.is_file():
             raise ValueError(f"font file not found: {value}")
         variable = _is_variable(str(path))
         return Face(str(path), 0, weight, variable, ImageFont.truetype(str(path), 12).getname()[0], "brand kit")
-    slug = value.strip().lower().replace(" ", "-").replace("_", "-")
-    found = _fontpkg_face(slug, weight) or _fontconfig_face(value.strip(), weight)
+    found = _fontpkg_face(font_slug(value), weight) or _fontconfig_face(value.strip(), weight)
     if found is None:
-        raise ValueError(f"font family {value!r} is not installed: pip install fontpkg-{slug}")
+        check_font_family(value)  # raises, naming the package to install
+        raise ValueError(f"font family {value!r} has no upright face here")
     return replace(found, source=found.source + " (brand kit)")
 
 

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from creative import data
-from creative.compose.spec import BannerCopy, Box, BrandKit, LayerSpec, TextBlock, TextLayer
+from creative.compose.spec import BannerCopy, LayerSpec, TextBlock, TextLayer
+from creative.geometry import Box, fit_box
+from creative.inputs.brand import BrandKit
 
 
 @dataclass(frozen=True)
@@ -62,17 +64,6 @@ def _region(safe: Box, frac: list[float]) -> Box:
     x0, y0 = safe.x + round(safe.w * frac[0]), safe.y + round(safe.h * frac[1])
     x1, y1 = safe.x + round(safe.w * frac[2]), safe.y + round(safe.h * frac[3])
     return Box(x0, y0, max(1, x1 - x0), max(1, y1 - y0))
-
-
-def fit_box(region: Box, aspect: float, *, fill: float = 1.0, anchor: str = "center") -> Box:
-    """The largest box of this aspect (w / h) inside `region`, scaled by `fill`, centred, or
-    for anchor="low" a little below centre (a product stands on the floor, but a wide one at
-    the very bottom of a tall region leaves a hole above it)."""
-    w = min(region.w, region.h * aspect) * fill
-    h = w / aspect
-    x = region.x + (region.w - w) / 2
-    y = region.y + (region.h - h) * (0.5 if anchor == "center" else 0.7)
-    return Box(round(x), round(y), max(1, round(w)), max(1, round(h)))
 
 
 PODIUM_SHARE = 0.14  # of the product region's height, kept under the product for a podium

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
-from creative.compose.colour import AA_NORMAL, RGB, from_hls, parse_hex, relative_luminance, contrast_ratio, to_hex, to_hls, worst_contrast
-from creative.compose.spec import Box, BrandKit, LayerSpec, TextBlock
+from creative.colour import AA_NORMAL, RGB, contrast_ratio, from_hls, parse_hex, relative_luminance, to_hex, to_hls, worst_contrast
 from creative.compose.shaping import draw_line
+from creative.compose.spec import LayerSpec, TextBlock
 from creative.compose.typeset import Placed, fit_block, line_origins
+from creative.geometry import Box
+from creative.inputs.brand import BrandKit
 
 DARK, LIGHT = (17, 17, 17), (255, 255, 255)
 PLATE_OPACITIES = (0.55, 0.7, 0.85, 1.0)  # tried in order: the lightest plate that gives AA contrast

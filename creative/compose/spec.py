@@ -6,12 +6,10 @@ so an edited headline can be re-rendered without running diffusion again.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, fields, is_dataclass
-from pathlib import Path
 from typing import Any
 
-from creative.compose.colour import parse_hex
+from creative.geometry import Box
 
 
 @dataclass
@@ -25,134 +23,6 @@ class BannerCopy:
     def text(self) -> str:
         """All of it as one string (what CLIP scores the banner against)."""
         return " ".join(t for t in (self.headline, self.subline, self.cta) if t)
-
-
-@dataclass
-class BrandKit:
-    """A brand's logo, colours and fonts, read from a TOML file (see samples/brand/)."""
-
-    name: str = ""
-    logo: str | None = None  # path to a PNG (transparent background is best)
-    primary: str = "#1f2937"  # CTA button
-    secondary: str = "#e5e7eb"  # accents, backdrop tint
-    text: str = "#111111"  # preferred text colour (used when it has the contrast)
-    font_headline: str | None = None  # font file paths or family names (fontpkg-*); None: defaults
-    font_body: str | None = None
-    font_cjk: str | None = None
-
-    def __post_init__(self) -> None:
-        for name in ("primary", "secondary", "text"):
-            parse_hex(getattr(self, name))  # fail at load time, naming the field
-
-    def colours(self) -> list[str]:
-        return [self.primary, self.secondary]
-
-
-def load_brand_kit(path: str | Path) -> BrandKit:
-    """Read a brand kit TOML; relative paths in it are relative to the file."""
-    path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ValueError(f"brand kit not found: {path}") from None
-    except tomllib.TOMLDecodeError as e:
-        raise ValueError(f"brand kit {path}: {e}") from e
-    colours = raw.get("colours", {})
-    fonts = raw.get("fonts", {})
-
-    def resolve(p: str | None) -> str | None:
-        if not p:
-            return None
-        full = (path.parent / p).expanduser() if not Path(p).is_absolute() else Path(p)
-        if not full.is_file():
-            raise ValueError(f"brand kit {path}: file not found: {p}")
-        return str(full)
-
-    def font(value: str | None) -> str | None:
-        """A font file (relative to the kit), or a family name from an installed fontpkg-*
-        package ("Inter" -> fontpkg-inter), checked now so a typo fails at load time."""
-        if not value:
-            return None
-        from creative.compose.fonts import FONT_SUFFIXES, brand_face
-
-        if value.lower().endswith(FONT_SUFFIXES) or "/" in value or "\\" in value:
-            return resolve(value)
-        brand_face(value, 400)
-        return value
-
-    try:
-        return BrandKit(
-            name=raw.get("name", ""),
-            logo=resolve(raw.get("logo")),
-            primary=colours.get("primary", BrandKit.primary),
-            secondary=colours.get("secondary", BrandKit.secondary),
-            text=colours.get("text", BrandKit.text),
-            font_headline=font(fonts.get("headline")),
-            font_body=font(fonts.get("body")),
-            font_cjk=font(fonts.get("cjk")),
-        )
-    except ValueError as e:
-        raise ValueError(f"brand kit {path}: {e}") from e
-
-
-def save_brand_kit(kit: BrandKit, folder: str | Path) -> Path:
-    """Write a kit as `folder/brand.toml`, its logo and fonts copied beside it (what
-    `load_brand_kit` reads back). Returns the TOML's path."""
-    import json
-    import shutil
-
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-
-    def keep(src: str | None, name: str) -> str | None:
-        if not src:
-            return None
-        if not Path(src).is_file():
-            return src  # a font family name (an installed fontpkg-* package): kept as a name
-        target = folder / (name + Path(src).suffix.lower())
-        if Path(src).resolve() != target.resolve():
-            shutil.copyfile(src, target)
-        return target.name
-
-    q = lambda value: json.dumps(value, ensure_ascii=False)  # noqa: E731 - a JSON string is a valid TOML basic string
-    logo = keep(kit.logo, "logo")
-    fonts = {role: keep(getattr(kit, f"font_{role}"), f"font-{role}") for role in ("headline", "body", "cjk")}
-    lines = [f"name = {q(kit.name)}"] + ([f"logo = {q(logo)}"] if logo else [])
-    lines += ["", "[colours]", f"primary = {q(kit.primary)}", f"secondary = {q(kit.secondary)}", f"text = {q(kit.text)}", "", "[fonts]"]
-    lines += [f"{role} = {q(name)}" for role, name in fonts.items() if name]
-    path = folder / "brand.toml"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-@dataclass
-class Box:
-    x: int
-    y: int
-    w: int
-    h: int
-
-    @property
-    def right(self) -> int:
-        return self.x + self.w
-
-    @property
-    def bottom(self) -> int:
-        return self.y + self.h
-
-    def inside(self, other: "Box") -> bool:
-        return self.x >= other.x and self.y >= other.y and self.right <= other.right and self.bottom <= other.bottom
-
-    def to_list(self) -> list[int]:
-        return [self.x, self.y, self.w, self.h]
-
-    @classmethod
-    def of(cls, value: "Box | list | dict | None") -> "Box | None":
-        if value is None or isinstance(value, Box):
-            return value
-        if isinstance(value, dict):
-            return cls(**value)
-        return cls(*(int(v) for v in value))
 
 
 @dataclass

@@ -25,7 +25,8 @@ from creative import data
 from creative.compose import fonts as F
 from creative.compose.fonts import BOLD, REGULAR, FontNotFoundError  # noqa: F401 - re-exported
 from creative.compose.shaping import LineBox, Shaped, clean, clusters, ellipsize, layout_line, line_of, shape, wrap
-from creative.compose.spec import BrandKit, TextBlock, TextLayer
+from creative.compose.spec import TextBlock, TextLayer
+from creative.inputs.brand import BrandKit
 
 _NO_LINE_END = set(data.load("fonts")["breaking"]["no_line_end"])
 _NO_LINE_START_SET = set(data.load("fonts")["breaking"]["no_line_start"])

@@ -171,7 +171,8 @@ def _term_violations(text: str, rules: Rules, field: str) -> list[Violation]:
     return [Violation(c, t, field, f'"{text[s:e]}"') for s, e, c, t in _matches(text.translate(_APOSTROPHES), rules)]
 
 
-def _has(text: str, term: str) -> bool:
+def contains(text: str, term: str) -> bool:
+    """Whether `text` contains `term`, matched as the rules match (see the module docstring)."""
     return bool(_spans(_prepare(text).translate(_APOSTROPHES), term))
 
 
@@ -179,7 +180,7 @@ def check(text: str, rules: Rules, language: str = "en", field: str = "") -> lis
     """Every violation in one text, taken as a whole ad: term matches in text order, then each
     required term it lacks. Matching depends on each term's script, not on `language`, so
     mixed copy ("Nike 跑鞋") is covered either way."""
-    missing = [Violation("required", t, field, "missing") for t in rules.required if not _has(text, t)]
+    missing = [Violation("required", t, field, "missing") for t in rules.required if not contains(text, t)]
     return _term_violations(text, rules, field) + missing
 
 
@@ -187,7 +188,7 @@ def check_fields(fields: dict[str, str], rules: Rules, language: str) -> list[Vi
     """Term violations per field (with `field` set), then each required term that no field
     contains (with `field` empty)."""
     found = [v for f, text in fields.items() for v in _term_violations(text, rules, f)]
-    missing = [t for t in rules.required if not any(_has(text, t) for text in fields.values())]
+    missing = [t for t in rules.required if not any(contains(text, t) for text in fields.values())]
     return found + [Violation("required", t, "", "missing from every field") for t in missing]
 
 
@@ -296,7 +297,7 @@ def repair(text: str, violations: list[Violation], language: str = "en", rules: 
     if any(v.rule not in CATEGORIES or v.rule in drop for v in violations):
         return None
     out = _prepare(text)
-    kept = [t for t in rules.required if _has(out, t)]
+    kept = [t for t in rules.required if contains(out, t)]
     for _ in range(3):  # a removal can bring two halves of a new match together ("第最一")
         found = _matches(out.translate(_APOSTROPHES), rules)
         if not found:
@@ -315,6 +316,6 @@ def repair(text: str, violations: list[Violation], language: str = "en", rules: 
         out = _tidy(out)
     if _matches(out.translate(_APOSTROPHES), rules) or not any(unicodedata.category(c)[0] in "LN" for c in out):
         return None
-    if any(not _has(out, t) for t in kept) or (dangling_end(out, language) and not dangling_end(text, language)):
+    if any(not contains(out, t) for t in kept) or (dangling_end(out, language) and not dangling_end(text, language)):
         return None
     return out

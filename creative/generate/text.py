@@ -1,35 +1,43 @@
 """The `generate` stage for text: captions and ad copy, conditioned on the product.
 
-    ground(product, analysis) -> per variant: angle + seed -> guided LM decoding per field
-      -> clean -> reject injection echoes -> fit platform limits -> compliance check/repair
-      -> drop near-duplicates -> score (CLIP alignment + LM fluency) -> MMR -> best first
+    results = write(models, [TextRequest(product, analysis, "meta", n=3), ...])   # one batch
+    -> per request: drafts that fit, comply and pass the publishability gate (rank.rank_text
+       orders them), what was dropped and why, and what ran without its model
 
-Nothing here invents text: every field comes from the LM, the profile's captioner, or (when
-no LM can write the language) a template filled with the product's own facts, and each
-candidate says which in `source`.
+Every platform and caption request of a product (of several products, too) is decoded in one
+structured batch (`condition.structured`): all fields of a variant in one answer, each within
+its platform's character budget. Each variant is then cleaned, fitted to its limits, checked and
+repaired against the compliance rules, and held to the publishability gate (`generate.gate`).
+When fewer than n LM variants pass, copy built from the product's own facts (`generate.facts`)
+fills the rest, and `notes` says so. Nothing here invents text: every field comes from the LM,
+the profile's captioner, or the product's facts, and each candidate says which in `source`.
 """
 
 from __future__ import annotations
 
 import re
-import zlib
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
 from creative import data
-from creative.condition import Grounding, Guidance, ground, guided_generate, leaks_instructions, sequence_logprob, strip_instructions
+from creative.condition import Grounding, Guidance, ground, leaks_instructions, sequence_logprob
+from creative.condition.prompts import CAPTIONS, answer_prefix, copy_messages, field_limits, fields_of, label, select_examples
+from creative.condition.structured import FieldSpec, Row, decode_rows
+from creative.generate import gate
 from creative.generate.compliance import Rules, check_fields, load_rules, repair
+from creative.generate.facts import facts_copy
 from creative.generate.limits import dangling_end, fit, platform_spec, text_length
-from creative.product import clean_text
-from creative.rank import cosine, mmr
+from creative.inputs.product import clean_text
 
 if TYPE_CHECKING:
-    from creative.product import Product
-    from creative.studio import Analysis, Studio
+    from creative.encode import Analysis
+    from creative.inputs.product import Facts, Product
+    from creative.models import Models
 
 CTA_LIMIT = 25  # platforms without a CTA field still get a button label this short
+FACTS = "facts template"
 
 
 @dataclass
@@ -62,10 +70,11 @@ class Candidate:
 
 @dataclass
 class TextResult:
-    kept: list[Candidate]  # best first
+    kept: list[Candidate]  # fit, compliant drafts; best first once ranked (`rank.rank_text`)
     dropped: list[Candidate]  # with violations saying why
     raw: list[Candidate]  # LM outputs before limits and compliance (for measurement)
     notes: list[str]  # fallbacks: what ran without its model
+    target: np.ndarray | None = None  # (d,) the CLIP embedding candidates are ranked against; None without CLIP
 
     def __iter__(self):
         return iter(self.kept)
@@ -102,207 +111,259 @@ def usable(text: str) -> bool:
     return letters >= 2 and letters >= 0.5 * len(text.replace(" ", "")) and not re.search(r"[<>{}\[\]|]|product data|商品资料", text, re.I)
 
 
-# -- shared plumbing ------------------------------------------------------------------
+# -- requests ---------------------------------------------------------------------------
 
 
-def _lm_languages(studio: "Studio") -> list[str]:
-    entry = studio.resolutions["lm"].entry
+@dataclass
+class TextRequest:
+    """Copy for one platform (or the product photo's captions: platform CAPTIONS)."""
+
+    product: "Product"
+    analysis: "Analysis"
+    platform: str = "generic"
+    n: int = 3  # variants wanted; about n * oversample (ranking.toml) are written and checked
+    tone: str | None = None  # None: the product's
+    language: str | None = None  # None: the product's
+    seed: int = 0
+    rules: Rules | None = None
+
+    def __post_init__(self) -> None:
+        self.tone = self.tone or self.product.tone
+        self.language = self.language or self.product.language
+        if self.tone not in data.load("tones"):
+            raise ValueError(f"unknown tone {self.tone!r}; choose one of {', '.join(data.load('tones'))}")
+        if self.platform != CAPTIONS:
+            platform_spec(self.platform)  # an unknown platform fails here, naming the choices
+        if self.n < 1:
+            raise ValueError("n must be at least 1")
+
+    @property
+    def section(self) -> str:
+        return "captions" if self.platform == CAPTIONS else "copy"
+
+    def limits(self) -> tuple[dict[str, int], str]:
+        """The fields written, with their limits, and how the platform counts characters."""
+        if self.platform == CAPTIONS:
+            return field_limits(CAPTIONS), "chars"
+        spec = platform_spec(self.platform)
+        return {f: spec.fields[f] for f in fields_of(self.platform)}, spec.counting
+
+
+def _lm_languages(models: "Models") -> list[str]:
+    entry = models.resolutions["lm"].entry
     return list(entry.options.get("languages", ["en", "zh"])) if entry else []
 
 
-def _notes_and_guidance(studio: "Studio", language: str) -> tuple[bool, bool, list[str]]:
+def _notes_and_guidance(models: "Models", language: str) -> tuple[bool, bool, list[str]]:
     notes = []
-    lm_ok = studio.available("lm") and language in _lm_languages(studio)
-    if not studio.available("lm"):
-        notes.append(f"lm unavailable ({studio.resolutions['lm'].reason}): text built from product facts")
+    lm_ok = models.available("lm") and language in _lm_languages(models)
+    if not models.available("lm"):
+        notes.append(f"lm unavailable ({models.resolutions['lm'].reason}): text built from product facts")
     elif not lm_ok:
-        notes.append(f"lm {studio.resolutions['lm'].model} cannot write '{language}': text built from product facts")
-    clip_ok = studio.available("clip")
+        notes.append(f"lm {models.resolutions['lm'].model} cannot write '{language}': text built from product facts")
+    clip_ok = models.available("clip")
     if not clip_ok:
         notes.append("clip unavailable: no CLIP-guided decoding; ranked by LM fluency only")
     return lm_ok, clip_ok, notes
 
 
-def _fill_templates(kind: str, product: "Product", language: str) -> list[str]:
-    """Facts-only text: each template whose placeholders the product can fill."""
-    def safe(text: str) -> str:  # catalog text is data: instruction-like sentences never reach copy
-        return strip_instructions(text)[0]
+# -- the batch --------------------------------------------------------------------------
 
-    values = [safe(v) for v in product.attributes.values() if safe(v)]
-    sep = "、" if language == "zh" else ", "
-    facts = {
-        "title": safe(product.title),
-        "brand": safe(product.brand),
-        "feature": values[0] if values else "",
-        "features": sep.join(values[:3]) or safe(product.description.split("\n")[0]),
-        "audience": safe(product.audience),
-    }
+
+def write(
+    models: "Models",
+    requests: list[TextRequest],
+    *,
+    guidance: Guidance = Guidance(),
+    prefix: Any = None,
+    progress: Callable[[float], None] | None = None,
+) -> list[TextResult]:
+    """Every request's drafts, in request order, from one batched decode of every variant of
+    every request the LM can write (see the module docstring). `prefix` (a learned ClipCap
+    prefix) adds caption variants decoded after it. Raises ValueError for an unknown tone or
+    platform (at TextRequest)."""
+    notes_of = {id(r): _notes_and_guidance(models, r.language) for r in requests}
+    lm_requests = [r for r in requests if notes_of[id(r)][0]]
+    decoded = _decode(models, lm_requests, guidance, prefix, progress) if lm_requests else {}
     out = []
-    for template in data.load("templates")[language][kind]:
-        names = re.findall(r"{(\w+)}", template)
-        # a fact already in the title would only repeat it ("Blue" + "Blue mug")
-        repeats = "title" in names and any(n != "title" and facts[n].lower() in facts["title"].lower() for n in names)
-        if all(facts[n] for n in names) and not repeats:
-            out.append(template.format(**facts))
-    return list(dict.fromkeys(out))
-
-
-def _rank(studio: "Studio", candidates: list[Candidate], target: np.ndarray | None, n: int, section: str) -> list[Candidate]:
-    """Drop near-duplicates, score, pick a diverse n with MMR, return best score first."""
-    cfg = data.load("ranking")[section]
-    if not candidates:
-        return []
-    if target is not None:
-        emb = studio.clip.encode_texts([c.text for c in candidates])
-        clip_scores = np.asarray(studio.clip.score(emb @ target), dtype=float)
-    else:
-        emb = _char_ngram_vectors([c.text for c in candidates])
-        clip_scores = None
-    # near-duplicates: keep the first (lower seed) of each group
-    keep: list[int] = []
-    sims = cosine(emb, emb)
-    for i in range(len(candidates)):
-        if all(sims[i, j] < cfg["duplicate_similarity"] for j in keep):
-            keep.append(i)
-    weights = dict(cfg["weights"])
-    if clip_scores is None:
-        weights.pop("clip")
-    total = sum(weights.values())
-    for i in keep:
-        c = candidates[i]
-        if clip_scores is not None:
-            c.scores["clip"] = float(clip_scores[i])
-        c.scores["fluency"] = float(np.exp(c.fluency)) if c.fluency is not None else 0.0
-        c.score = sum(w * c.scores[k] for k, w in weights.items()) / total
-    relevance = np.array([candidates[i].score for i in keep])
-    chosen = [keep[j] for j in mmr(relevance, emb[keep], k=n, diversity=cfg["mmr_diversity"])]
-    return sorted((candidates[i] for i in chosen), key=lambda c: -c.score)
-
-
-def _char_ngram_vectors(texts: list[str], n: int = 3, dim: int = 512) -> np.ndarray:
-    """Hashed character-trigram counts: a model-free similarity for duplicate checks."""
-    out = np.zeros((len(texts), dim), np.float32)
-    for row, text in enumerate(texts):
-        t = f"  {text.lower()} "
-        for i in range(len(t) - n + 1):
-            out[row, zlib.crc32(t[i : i + n].encode()) % dim] += 1  # crc32, not hash(): stable across runs
+    for r in requests:
+        lm_ok, clip_ok, notes = notes_of[id(r)]
+        out.append(_finish(models, r, decoded.get(id(r), []), lm_ok, clip_ok, list(notes)))
     return out
 
 
-# -- ad copy --------------------------------------------------------------------------
+def _variants(r: TextRequest) -> int:
+    return max(1, r.n) * int(data.load("ranking")[r.section]["oversample"])
 
 
-def _fields_for(platform: str) -> tuple[dict[str, int], str]:
-    spec = platform_spec(platform)
-    limits = dict(spec.fields)
-    limits.setdefault("cta", CTA_LIMIT)
-    return limits, spec.counting
+def _decode(models: "Models", requests: list[TextRequest], guidance: Guidance, prefix: Any, progress) -> dict[int, list[Candidate]]:
+    """request id -> raw LM candidates (captions: one per kind of each answer)."""
+    lm = models.get("lm")
+    tok = lm.tokenizer
+    cfg = data.load("ranking")["decoding"]
+    clip = models.clip if models.available("clip") else None
+    few_shot = int(models.resolutions["lm"].entry.options.get("few_shot", cfg["few_shot"]))
+    # one prompt per product: every platform it asks for, so all its rows share the prompt
+    platforms_of: dict[int, list[str]] = {}
+    for r in requests:
+        platforms_of.setdefault(id(r.product), [])
+        if r.platform not in platforms_of[id(r.product)]:
+            platforms_of[id(r.product)].append(r.platform)
+    prompts: dict[tuple[int, str, str], str] = {}
+    rows: list[Row] = []
+    owners: list[tuple[TextRequest, int, bool]] = []
+
+    def prompt_ids(r: TextRequest, angle: str) -> list[int]:
+        key = (id(r.product), r.language, angle)
+        if key not in prompts:
+            examples = select_examples(r.product, few_shot, r.language) if few_shot else []
+            ordered = [p for p in [*data.load("platforms"), CAPTIONS] if p in platforms_of[id(r.product)]]
+            messages = copy_messages(r.product, examples=examples, analysis=r.analysis, language=r.language, platforms=ordered, angle=angle or None)
+            prompts[key] = tok.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
+        return tok(prompts[key] + answer_prefix(r.platform), add_special_tokens=False).input_ids
+
+    for r in requests:
+        limits, counting = r.limits()
+        specs = [
+            FieldSpec(f, limit, counting, () if j == 0 else tuple(tok("\n" + label(f) + ":", add_special_tokens=False).input_ids), _temperature(limit, guidance, cfg))
+            for j, (f, limit) in enumerate(limits.items())
+        ]
+        copy_ids = _fact_tokens(tok, r.product)
+        target = _target(r, clip)
+        angles = data.load("prompts")["angles"][r.language]
+        for i in range(_variants(r)):
+            greedy = i == 0 and guidance.temperature is None  # the first variant decodes greedily
+            # each later variant leads with another angle: diversity by construction, not only by sampling
+            angle = "" if i == 0 else angles[(r.seed + i - 1) % len(angles)]
+            ids = prompt_ids(r, angle)
+            rows.append(Row(ids, specs, r.seed * 1000 + i, greedy, r.language, copy_ids, target))
+            owners.append((r, i, False))
+            if prefix is not None and r.platform == CAPTIONS and r.analysis.embedding is not None:
+                rows.append(Row(ids, specs, r.seed * 1000 + i, greedy, r.language, copy_ids, target, prefix.prefix_embeds(r.analysis.embedding.fused)))
+                owners.append((r, i, True))
+    results = decode_rows(lm, rows, clip=clip, settings=guidance, progress=progress)
+    out: dict[int, list[Candidate]] = {}
+    for (r, i, prefixed), d in zip(owners, results):
+        source = "prefix" if prefixed else ("lm+clip" if d.clip_guided else "lm")
+        fields = {f: clean_output(text, d.finished[f]) for f, text in d.fields.items()}
+        if r.platform == CAPTIONS:
+            out.setdefault(id(r), []).extend(Candidate({"caption": fields[kind]}, source, kind, r.seed * 1000 + i, fluency=d.mean_logprob) for kind in fields)
+        else:
+            out.setdefault(id(r), []).append(Candidate(fields, source, _angle(r, i), r.seed * 1000 + i, fluency=d.mean_logprob))
+    return out
 
 
-def _variant_guidance(guidance: Guidance, i: int) -> Guidance:
-    if guidance.temperature is not None:  # the caller decided, for every variant
-        return guidance
-    return Guidance(guidance.top_k, guidance.alpha, guidance.beta, guidance.clip_tau, 0.0 if i == 0 else 0.7)
+def _temperature(limit: int, guidance: Guidance, cfg: dict) -> float:
+    if guidance.temperature is not None:
+        return guidance.temperature
+    # short fields (headlines) sample cooler: fewer words, each one must be right
+    return float(cfg["temperature_short"] if limit <= cfg["short_field"] else cfg["temperature"])
 
 
-def _max_tokens(limit: int) -> int:
-    # about 3-4 characters a token in English; Chinese is about one token a character
-    return min(64, limit // 2 + 6)
+def _angle(r: TextRequest, i: int) -> str:
+    angles = data.load("prompts")["angles"][r.language]
+    return "first" if i == 0 else angles[(r.seed + i - 1) % len(angles)]
 
 
-def _pick_cta(studio: "Studio", lm_ok: bool, grounding: Grounding, headline: str, tone: str, language: str, limit: int, counting: str) -> tuple[str, float | None]:
-    options = [c for c in data.load("prompts")["cta"][language][tone] if text_length(c, counting) <= limit]
-    if not lm_ok or len(options) == 1:
-        return options[0], None
-    msgs = grounding.messages(f"Headline: {headline}\nWrite a call to action button label.", tone=tone)
-    scores = sequence_logprob(studio.model("lm"), msgs, options)
-    best = int(np.argmax(scores))
-    return options[best], scores[best]
+def _fact_tokens(tok: Any, facts: "Facts") -> frozenset[int]:
+    """First tokens of the brand's and the title's words (with and without a leading space): a
+    small bonus, so the model copies names as written."""
+    text = " ".join([facts.title, facts.brand])
+    words = set(re.findall(r"[\w'’-]+", text))
+    ids = set()
+    for w in words:
+        for form in (w, " " + w):
+            encoded = tok(form, add_special_tokens=False).input_ids
+            if encoded:
+                ids.add(encoded[0])
+    return frozenset(ids)
 
 
-def generate_copy(
-    studio: "Studio",
-    product: "Product",
-    *,
-    platform: str = "generic",
-    n: int = 3,
-    tone: str | None = None,
-    language: str | None = None,
-    seed: int = 0,
-    analysis: "Analysis | None" = None,
-    rules: Rules | None = None,
-    guidance: Guidance = Guidance(),
-) -> TextResult:
-    tone = tone or product.tone
-    language = language or product.language
-    if tone not in data.load("tones"):
-        raise ValueError(f"unknown tone {tone!r}; choose one of {', '.join(data.load('tones'))}")
-    limits, counting = _fields_for(platform)
-    analysis = analysis or studio.analyze(product)
-    rules = rules or load_rules()
-    grounding = ground(product, analysis, language)
-    lm_ok, clip_ok, notes = _notes_and_guidance(studio, language)
-    target = analysis.embedding.fused if clip_ok and analysis.embedding is not None else None
-    lm_fields = [f for f in limits if f != "cta"]
-    angles = data.load("prompts")["angles"][language]
-    names = data.load("prompts")["field_names"][language]
-    field_prompt = data.load("prompts")[language]["field"]
-    cfg = data.load("ranking")["copy"]
+def _target(r: TextRequest, clip: Any) -> np.ndarray | None:
+    """What CLIP guidance and ranking aim at: the fused embedding for copy, the image's for captions."""
+    if clip is None or r.analysis.embedding is None:
+        return None
+    return r.analysis.embedding.image if r.platform == CAPTIONS else r.analysis.embedding.fused
 
-    raw: list[Candidate] = []
-    drafts: list[Candidate] = []
-    if lm_ok:
-        lm = studio.model("lm")
-        clip = studio.clip if target is not None else None
-        for i in range(max(n, 1) * cfg["oversample"]):
-            angle, s = angles[i % len(angles)], seed * 1000 + i
-            # the first variant decodes greedily, the rest sample among the re-scored top-k: small
-            # LMs often ignore the angle, and greedy variants would then come out identical
-            g = _variant_guidance(guidance, i)
-            fields, logprobs = {}, []
-            for f in lm_fields:
-                msgs = grounding.messages(field_prompt.format(field=names.get(f, f), limit=limits[f]), tone=tone, angle=angle)
-                out = guided_generate(lm, msgs, max_new_tokens=_max_tokens(limits[f]), clip=clip, target=target, guidance=g, seed=s, max_chars=int(limits[f] * 1.5))
-                fields[f] = clean_output(out.text, out.finished)
-                logprobs.append(out.mean_logprob)
-            source = "lm+clip" if clip is not None else "lm"
-            raw.append(Candidate(dict(fields), source, angle, s, fluency=float(np.mean(logprobs))))
+
+def _finish(models: "Models", r: TextRequest, raw: list[Candidate], lm_ok: bool, clip_ok: bool, notes: list[str]) -> TextResult:
+    """A request's raw candidates checked and gated, topped up from the facts when fewer than n
+    pass, a call to action on each copy variant."""
+    rules = r.rules or load_rules()
+    grounding = ground(r.product, r.analysis, r.language)
+    limits, counting = r.limits()
+    name_field = "caption" if r.platform == CAPTIONS else "headline"
+    if r.platform == CAPTIONS:
+        drafts, dropped = [], []
+        for kind, limit in limits.items():
+            d, x = _check([c for c in raw if c.kind == kind], r.product, grounding, {"caption": limit}, counting, rules, r.language, name_field)
+            drafts, dropped = drafts + d, dropped + x
     else:
-        raw = _template_copy(product, lm_fields, language, seed)
-
-    drafts, dropped = _check_copy(raw, grounding, limits, counting, rules, language)
-    if raw and not drafts and lm_ok:
-        notes.append(f"every LM variant was dropped ({', '.join(sorted({v['rule'] for c in dropped for v in c.violations}))}): copy built from product facts")
-        more, more_dropped = _check_copy(_template_copy(product, lm_fields, language, seed), grounding, limits, counting, rules, language)
-        drafts, dropped = more, dropped + more_dropped
-
-    kept = _rank(studio, drafts, target, n, "copy")
-    for c in kept:
-        c.fields["cta"], _ = _pick_cta(studio, lm_ok, grounding, c.fields.get("headline", ""), tone, language, limits["cta"], counting)
+        drafts, dropped = _check(raw, r.product, grounding, limits, counting, rules, r.language, name_field)
+    wanted = max(1, r.n)
+    if len(drafts) < wanted:
+        facts = _facts_candidates(r, limits, counting)
+        checked: list[Candidate] = []
+        if r.platform == CAPTIONS:
+            for kind, limit in limits.items():
+                checked += _check([c for c in facts if c.kind == kind], r.product, grounding, {"caption": limit}, counting, rules, r.language, name_field)[0]
+        else:
+            checked = _check(facts, r.product, grounding, limits, counting, rules, r.language, name_field)[0]
+        seen = {c.text for c in drafts}
+        extra = [c for c in checked if c.text not in seen][: wanted * (2 if r.platform == CAPTIONS else 1) - len(drafts)]
+        if lm_ok and raw and extra:
+            rules_hit = sorted({v["rule"] for c in dropped for v in c.violations})
+            notes.append(f"{len(extra)} of {r.section} ({r.platform}) built from product facts: {len(raw) - len(drafts)} of {len(raw)} LM variants failed ({', '.join(rules_hit) or 'none passed'})")
+        drafts += extra
+    if r.platform != CAPTIONS:
+        ctas = _ctas(models, lm_ok, r, counting)
+        for j, c in enumerate(drafts):
+            c.fields["cta"] = ctas[j % len(ctas)]
+            c.limits["cta"] = _cta_limit(r.platform)
+    for c in drafts + dropped:
         c.lengths = {f: text_length(v, counting) for f, v in c.fields.items()}
-    return TextResult(kept, dropped, raw, notes)
+    return TextResult(drafts, dropped, raw, notes, _target(r, models.clip if clip_ok else None))
 
 
-def _template_copy(product: "Product", fields: list[str], language: str, seed: int) -> list[Candidate]:
-    headlines = _fill_templates("headline", product, language)
-    bodies = _fill_templates("body", product, language) or headlines
-    return [
-        Candidate({f: (headline if f == "headline" else bodies[i % len(bodies)]) for f in fields}, "facts template", "product facts", seed * 1000 + i)
-        for i, headline in enumerate(headlines)
-    ]
+def _facts_candidates(r: TextRequest, limits: dict[str, int], counting: str) -> list[Candidate]:
+    if r.platform == CAPTIONS:  # each kind on its own: a product may have words for one only
+        return [
+            Candidate({"caption": v[kind]}, FACTS, kind, r.seed * 1000 + i)
+            for kind, limit in limits.items()
+            for i, v in enumerate(facts_copy(r.product, {kind: limit}, counting, max(1, r.n) * 2, r.seed))
+        ]
+    variants = facts_copy(r.product, limits, counting, max(1, r.n) * 2, r.seed)
+    return [Candidate(v, FACTS, "product facts", r.seed * 1000 + i) for i, v in enumerate(variants)]
 
 
-def _check_copy(raw: list[Candidate], grounding: Grounding, limits: dict[str, int], counting: str, rules: Rules, language: str) -> tuple[list[Candidate], list[Candidate]]:
-    """Each raw variant, made to fit and comply, or dropped with the reasons."""
+def _cta_limit(platform: str) -> int:
+    return platform_spec(platform).fields.get("cta", CTA_LIMIT)
+
+
+def _ctas(models: "Models", lm_ok: bool, r: TextRequest, counting: str) -> list[str]:
+    """The tone's calls to action that fit the button, the LM's most fluent first."""
+    options = [c for c in data.load("prompts")["cta"][r.language][r.tone] if text_length(c, counting) <= _cta_limit(r.platform)]
+    if not lm_ok or len(options) < 2:
+        return options
+    messages = ground(r.product, r.analysis, r.language).messages("Write a call to action button label.", tone=r.tone)
+    scores = sequence_logprob(models.get("lm"), messages, options)
+    return [o for _, o in sorted(zip(scores, options), key=lambda x: -x[0])]
+
+
+def _check(
+    raw: list[Candidate], facts: "Facts", grounding: Grounding, limits: dict[str, int], counting: str, rules: Rules, language: str, name_field: str | None
+) -> tuple[list[Candidate], list[Candidate]]:
+    """Each raw variant made to fit and comply, then held to the publishability gate; or dropped
+    with the reasons. Returns (drafts, dropped)."""
     drafts: list[Candidate] = []
     dropped: list[Candidate] = []
     for cand in raw:
-        c = Candidate(dict(cand.fields), cand.source, cand.kind, cand.seed, fluency=cand.fluency, limits=dict(limits))
+        c = Candidate(dict(cand.fields), cand.source, cand.kind, cand.seed, fluency=cand.fluency, limits={f: limits[f] for f in cand.fields})
         if any(leaks_instructions(v, grounding) for v in c.fields.values()):
             c.violations.append({"rule": "injection", "term": "", "detail": "echoes or obeys instructions found in the product data"})
             dropped.append(c)
             continue
-        if c.source != "facts template" and not all(usable(v) for v in c.fields.values()):
+        if not all(usable(v) for v in c.fields.values()):
             c.violations.append({"rule": "unusable", "term": "", "detail": "markup, prompt echo or no words"})
             dropped.append(c)
             continue
@@ -329,68 +390,79 @@ def _check_copy(raw: list[Candidate], grounding: Grounding, limits: dict[str, in
         empty = [f for f, v in c.fields.items() if not v]
         if empty:
             c.violations.append({"rule": "empty", "term": "", "field": ",".join(empty), "detail": "nothing usable fits the limit"})
+        for f, v in c.fields.items():
+            fixed = gate.respell_names(v, facts)
+            if fixed != v:
+                c.fields[f] = fixed
+                c.repairs.append(f"{f}: names spelt as the facts spell them")
+        if not c.violations:
+            c.violations += [r.to_dict() for r in gate.check(c.fields, facts, language, name_field=name_field if name_field in c.fields else None)]
         (dropped if c.violations else drafts).append(c)
     return drafts, dropped
 
 
-# -- captions -------------------------------------------------------------------------
+
+
+# -- the single-request doors (Studio.copy, Studio.captions) --------------------------------
+
+
+def generate_copy(
+    models: "Models",
+    product: "Product",
+    *,
+    platform: str = "generic",
+    n: int = 3,
+    tone: str | None = None,
+    language: str | None = None,
+    seed: int = 0,
+    analysis: "Analysis",
+    rules: Rules | None = None,
+    guidance: Guidance = Guidance(),
+) -> TextResult:
+    """Ad-copy drafts for one platform (rank them with `rank.rank_text`, against the fused
+    product embedding in `target`): about n * oversample variants (ranking.toml), each field
+    within the platform's character limit (platforms.toml; Google counts CJK double), checked
+    against the compliance `rules` and the publishability gate, a call to action per tone.
+
+    Raises ValueError for an unknown tone or platform. Every variant that failed a check is in
+    `dropped` with the reason; drafts built from the product's facts fill in when fewer than n
+    LM variants pass, and `notes` says so."""
+    request = TextRequest(product, analysis, platform, n, tone, language, seed, rules)
+    return write(models, [request], guidance=guidance)[0]
 
 
 def generate_captions(
-    studio: "Studio",
+    models: "Models",
     product: "Product",
     *,
     n: int = 4,
     language: str | None = None,
     seed: int = 0,
-    analysis: "Analysis | None" = None,
+    analysis: "Analysis",
     guidance: Guidance = Guidance(),
     prefix: Any = None,
 ) -> TextResult:
-    """Short alt texts and one-sentence descriptions, ranked by CLIP alignment with the photo."""
-    language = language or product.language
-    analysis = analysis or studio.analyze(product)
-    grounding = ground(product, analysis, language)
-    lm_ok, clip_ok, notes = _notes_and_guidance(studio, language)
-    target = analysis.embedding.image if clip_ok and analysis.embedding is not None else None
-    prompts = data.load("prompts")[language]
-    limits = {"alt": 125, "descriptive": 200}  # alt text: screen readers cut around 125 characters
-    raw: list[Candidate] = []
-    per_kind = max(1, (n * data.load("ranking")["captions"]["oversample"] + 1) // 2)
-    if lm_ok:
-        lm = studio.model("lm")
-        clip = studio.clip if target is not None else None
-        for kind in ("alt", "descriptive"):
-            for i in range(per_kind):
-                s = seed * 1000 + i
-                g = _variant_guidance(guidance, i)
-                out = guided_generate(lm, grounding.messages(prompts[f"caption_{kind}"]), max_new_tokens=40, clip=clip, target=target, guidance=g, seed=s)
-                raw.append(Candidate({"caption": clean_output(out.text, out.finished)}, "lm+clip" if clip else "lm", kind, s, fluency=out.mean_logprob))
-                if prefix is not None:
-                    embeds = prefix.prefix_embeds(analysis.embedding.fused)
-                    out = guided_generate(lm, grounding.messages(prompts[f"caption_{kind}"]), max_new_tokens=40, clip=clip, target=target, guidance=g, seed=s, prefix_embeds=embeds)
-                    raw.append(Candidate({"caption": clean_output(out.text, out.finished)}, "prefix", kind, s, fluency=out.mean_logprob))
-    else:
-        for kind in ("alt", "descriptive"):
-            raw += [Candidate({"caption": t}, "facts template", kind, seed) for t in _fill_templates(f"caption_{kind}", product, language)]
-    if studio.available("captioner") and language == "en":
-        images = product.load_images()
-        for text in studio.model("captioner").caption(images):
-            raw.append(Candidate({"caption": clean_output(text)}, "captioner", "descriptive", seed))
-    elif not studio.available("captioner"):
-        notes.append("captioner unavailable (optional)")
+    """Short alt texts (at most 125 characters, where screen readers cut) and one-sentence
+    descriptions (200) of the product photo (rank them with `rank.rank_text`, against the
+    image embedding in `target`): from the LM (CLIP-guided when a CLIP model is there; also
+    after the learned `prefix` when given), the captioner, or the product's facts. Every
+    candidate that failed a check is in `dropped` with the reason."""
+    result = write(models, [TextRequest(product, analysis, CAPTIONS, n, None, language, seed)], guidance=guidance, prefix=prefix)[0]
+    return add_captioner(models, product, result, language or product.language, seed)
 
-    drafts, dropped = [], []
-    for cand in raw:
-        c = Candidate(dict(cand.fields), cand.source, cand.kind, cand.seed, fluency=cand.fluency, limits={"caption": limits[cand.kind]})
-        if leaks_instructions(c.fields["caption"], grounding):
-            c.violations.append({"rule": "injection", "term": "", "detail": "echoes or obeys instructions found in the product data"})
-        elif c.source != "facts template" and not usable(c.fields["caption"]):
-            c.violations.append({"rule": "unusable", "term": "", "detail": "markup, prompt echo or no words"})
-        else:
-            c.fields["caption"] = fit(c.fields["caption"], limits[c.kind], "chars", language)
-            if not c.fields["caption"]:
-                c.violations.append({"rule": "empty", "term": "", "detail": "no usable caption"})
+
+def add_captioner(models: "Models", product: "Product", result: TextResult, language: str, seed: int) -> TextResult:
+    """The profile's captioner's captions added to a caption result (English only), gated like the rest."""
+    if not models.available("captioner"):
+        result.notes.append("captioner unavailable (optional)")
+        return result
+    if language != "en":
+        return result
+    raw = [Candidate({"caption": clean_output(t)}, "captioner", "descriptive", seed) for t in models.get("captioner").caption(product.load_images())]
+    drafts, dropped = _check(raw, product, ground(product, None, language), {"caption": field_limits(CAPTIONS)["descriptive"]}, "chars", load_rules(), language, "caption")
+    for c in drafts + dropped:
         c.lengths = {"caption": len(c.fields["caption"])}
-        (dropped if c.violations else drafts).append(c)
-    return TextResult(_rank(studio, drafts, target, n, "captions"), dropped, raw, notes)
+    result.raw += raw
+    result.kept += drafts
+    result.dropped += dropped
+    return result

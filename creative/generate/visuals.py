@@ -29,10 +29,11 @@ import numpy as np
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 from creative import data
-from creative.compose.colour import RGB, from_hls, parse_hex, to_hex, to_hls
-from creative.compose.layout import fit_box
-from creative.compose.spec import Box, BrandKit
-from creative.cutout import Cutout
+from creative.colour import RGB, from_hls, parse_hex, to_hex, to_hls, to_lab
+from creative.encode.cutout import Cutout
+from creative.geometry import Box, fit_box
+from creative.inputs.brand import BrandKit
+from creative.models import Models
 
 MODES = ("auto", "background", "inpaint", "img2img")
 
@@ -84,6 +85,33 @@ class VisualSet:
     fallbacks: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class BannerOptions:
+    """What the banners stage is asked for: the visuals it proposes and the sizes it composes.
+
+    Raises ValueError at construction for an unknown style or mode, n < 1, or a strength
+    outside (0, 1]."""
+
+    sizes: list[str] | None = None  # "1080x1080", ...; None: every size in sizes.toml
+    n: int = 3  # visual proposals (looks), each composed in every size
+    style: str = "studio"  # a preset of styles.toml
+    mode: str = "auto"  # auto | background | inpaint | img2img (see the module docstring)
+    strength: float = 0.6  # img2img: how far the model may move from the starting composition
+    seed: int = 0  # proposal i uses seed + i
+    brand: BrandKit | None = None
+
+    def __post_init__(self) -> None:
+        styles = data.load("styles")["styles"]
+        if self.style not in styles:
+            raise ValueError(f"unknown style {self.style!r}; choose one of {', '.join(styles)}")
+        if self.mode not in MODES:
+            raise ValueError(f"unknown mode {self.mode!r}; choose one of {', '.join(MODES)}")
+        if self.n < 1:
+            raise ValueError("n must be at least 1")
+        if not 0.0 < self.strength <= 1.0:
+            raise ValueError(f"strength must be in (0, 1], got {self.strength}")
+
+
 # -- colours and prompt ---------------------------------------------------------------
 
 
@@ -107,16 +135,6 @@ def dominant_colours(cutout: Cutout, k: int = 5) -> list[RGB]:
         vivid = sat * (1 - abs(light - 0.5) * 1.6)
         scored.append((count / counts.sum() * (0.25 + vivid), tuple(int(c) for c in colour)))
     return [c for _, c in sorted(scored, reverse=True)]
-
-
-def to_lab(rgb: RGB) -> np.ndarray:
-    """CIE L*a*b* (D65) of an sRGB colour: distances there follow what people call similar."""
-    c = np.asarray(rgb, dtype=np.float64) / 255
-    lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]) @ lin
-    t = xyz / np.array([0.95047, 1.0, 1.08883])  # relative to the D65 white
-    f = np.where(t > 0.008856, np.cbrt(t), 7.787 * t + 16 / 116)
-    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
 
 
 def colour_name(rgb: RGB) -> str:
@@ -416,11 +434,11 @@ def _bokeh(canvas: Image.Image, params: dict, rng: np.random.Generator, horizon:
 # -- diffusion --------------------------------------------------------------------------
 
 
-def resolve_mode(studio, mode: str, cutout: Cutout) -> tuple[str, list[str]]:
+def resolve_mode(models: Models, mode: str, cutout: Cutout) -> tuple[str, list[str]]:
     """The mode that will actually run here, and why it differs from the one asked for."""
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
-    diffusion, inpaint = studio.available("diffusion"), studio.available("inpaint")
+    diffusion, inpaint = models.available("diffusion"), models.available("inpaint")
     notes: list[str] = []
     if mode == "auto":
         # Background generation with the few-step text-to-image model is the fast path; our
@@ -430,19 +448,19 @@ def resolve_mode(studio, mode: str, cutout: Cutout) -> tuple[str, list[str]]:
         elif inpaint and cutout.method != "framed":
             mode = "inpaint"
         else:
-            notes.append(f"diffusion unavailable ({studio.resolutions['diffusion'].reason}): procedural studio backdrops instead")
+            notes.append(f"diffusion unavailable ({models.resolutions['diffusion'].reason}): procedural studio backdrops instead")
             mode = "procedural"
     if mode in ("inpaint", "img2img") and cutout.method == "framed":
         notes.append(f"{mode} needs a cut-out product; the photo is framed ({cutout.notes[0] if cutout.notes else ''}), so background generation is used")
         mode = "background"
     if mode == "inpaint" and not inpaint:
-        notes.append(f"inpaint unavailable ({studio.resolutions['inpaint'].reason})")
+        notes.append(f"inpaint unavailable ({models.resolutions['inpaint'].reason})")
         mode = "background"
     if mode in ("background", "img2img") and not diffusion:
-        notes.append(f"diffusion unavailable ({studio.resolutions['diffusion'].reason}): procedural studio backdrops instead")
+        notes.append(f"diffusion unavailable ({models.resolutions['diffusion'].reason}): procedural studio backdrops instead")
         mode = "procedural"
-    if mode != "procedural" and not studio.available("safety"):
-        notes.append(f"safety model unavailable ({studio.resolutions['safety'].reason}): generated images are never used unscreened, so procedural backdrops instead")
+    if mode != "procedural" and not models.available("safety"):
+        notes.append(f"safety model unavailable ({models.resolutions['safety'].reason}): generated images are never used unscreened, so procedural backdrops instead")
         mode = "procedural"
     return mode, notes
 
@@ -514,12 +532,12 @@ def paste_product(scene: Image.Image, layer: Image.Image) -> Image.Image:
     return out.convert("RGB")
 
 
-def _generate(studio, mode: str, prompt: str, negative: str, seeds: list[int], cutout: Cutout, backdrops: list[dict], strength: float):
+def _generate(models: Models, mode: str, prompt: str, negative: str, seeds: list[int], cutout: Cutout, backdrops: list[dict], strength: float):
     """One batched pipeline call for all proposals. Returns (images, product box, model name)."""
     import torch
 
     role = "inpaint" if mode == "inpaint" else "diffusion"
-    dm = studio.model(role)
+    dm = models.get(role)
     pipe = dm.pipeline
     width, height = _gen_size(pipe, dm.options)
     steps = int(dm.options.get("steps", 4))
@@ -555,38 +573,32 @@ def _generate(studio, mode: str, prompt: str, negative: str, seeds: list[int], c
     return images, box, dm.name, layer
 
 
-def screen(studio, images: list[Image.Image]) -> list[dict[str, Any]]:
+def screen(models: Models, images: list[Image.Image]) -> list[dict[str, Any]]:
     """Safety-model scores for generated images; flagged at score >= threshold."""
-    model = studio.model("safety")
-    res = studio.resolutions["safety"]
+    model = models.get("safety")
+    res = models.resolutions["safety"]
     threshold = float(res.entry.options.get("threshold", model.threshold)) if res.entry else model.threshold
     scores = model.nsfw_scores(images)
     return [{"model": model.name, "score": round(float(s), 4), "threshold": threshold, "flagged": bool(s >= threshold)} for s in scores]
 
 
 def propose_visuals(
-    studio,
+    models: Models,
     cutout: Cutout,
     *,
     title: str,
     caption: str | None = None,
     tags: list[str] | None = None,
-    n: int = 3,
-    style: str = "studio",
-    mode: str = "auto",
-    strength: float = 0.6,
-    seed: int = 0,
-    brand: BrandKit | None = None,
+    options: BannerOptions = BannerOptions(),
 ) -> VisualSet:
-    """K = n proposals for one product (see the module docstring for the modes)."""
-    styles = data.load("styles")["styles"]
-    if style not in styles:
-        raise ValueError(f"unknown style {style!r}; choose one of {', '.join(styles)}")
-    if n < 1:
-        raise ValueError("n must be at least 1")
-    if not 0.0 < strength <= 1.0:
-        raise ValueError(f"strength must be in (0, 1], got {strength}")
-    used, fallbacks = resolve_mode(studio, mode, cutout)
+    """K = options.n proposals for one product (see the module docstring for the modes).
+
+    The prompt's subject is the best caption, else the title; `tags` (CLIP tags) and the
+    brand's and product's colours steer it. Same options and seed, same visuals. Generated
+    images are screened by the safety model; a flagged one is replaced by a procedural
+    backdrop and recorded in `dropped`."""
+    n, style, mode, seed, brand = options.n, options.style, options.mode, options.seed, options.brand
+    used, fallbacks = resolve_mode(models, mode, cutout)
     product_colours = dominant_colours(cutout)
     colours = ([parse_hex(c) for c in brand.colours()] if brand else []) + product_colours[:2]
     seeds = [seed + i for i in range(n)]
@@ -603,8 +615,8 @@ def propose_visuals(
         return VisualSet([procedural(i) for i in range(n)], "procedural", [], fallbacks)
 
     prompt, negative = build_prompt(style, subject=subject, tags=tags, colours=colours, mode=used)
-    images, box, model_name, _ = _generate(studio, used, prompt, negative, seeds, cutout, backdrops, strength)
-    verdicts = screen(studio, images)
+    images, box, model_name, _ = _generate(models, used, prompt, negative, seeds, cutout, backdrops, options.strength)
+    verdicts = screen(models, images)
     visuals, dropped = [], []
     for i, (image, verdict) in enumerate(zip(images, verdicts)):
         if verdict["flagged"]:

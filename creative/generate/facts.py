@@ -1,0 +1,155 @@
+"""Copy built from the product's own facts: the fallback that passes the publishability gate by
+construction (every word comes from the facts), and the offline path for languages the
+language model cannot write.
+
+    variants = facts_copy(facts, "meta", n=3)   # [{"primary_text": ..., "headline": ..., ...}]
+
+Structures are data (templates.toml); each variant rotates the templates and the features it
+uses, so variants differ in structure, not only in wording.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from creative import data
+from creative.condition.grounding import strip_instructions
+
+if TYPE_CHECKING:
+    from creative.inputs.product import Facts
+
+_UNIT_TAIL = re.compile(r"(\s+[\d.,/-]+\s*[A-Za-z%°]{0,4})+$")
+_FIRST_SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
+
+
+@dataclass(frozen=True)
+class _Parts:
+    values: dict[str, str]  # placeholder -> text ("" when the facts have none)
+    features: list[str]
+
+
+def _safe(text: str) -> str:
+    # catalog text is data: instruction-like sentences never reach copy
+    return strip_instructions(text)[0].strip()
+
+
+def noun(facts: "Facts") -> str:
+    """The product's noun from its title: the main clause without brand and trailing sizes,
+    its last two words in English ("running shoe") when there is a brand to name it (else the
+    whole clause), its longest word in Chinese."""
+    main = re.split(r"[,，(（|]", _safe(facts.title))[0].strip()
+    if facts.brand and main.lower().startswith(facts.brand.lower()):
+        main = main[len(facts.brand) :].strip()
+    main = _UNIT_TAIL.sub("", main).strip()
+    if facts.language == "zh":
+        chunks = [c for c in re.split(r"\s+", main) if re.search(r"[\u4e00-\u9fff]", c)]
+        return max(chunks, key=len) if chunks else main
+    words = [w.strip(".;:!?") for w in main.split() if not re.fullmatch(r"[\d.,/-]+\w{0,3}", w)]
+    if not facts.brand:  # without a brand the title's first words are the only name there is
+        return " ".join(words)
+    return " ".join(words[-2:]) if words else main
+
+
+def feature_phrases(facts: "Facts") -> list[str]:
+    """Each attribute but the colour as a short phrase ("8 mm drop", "engineered mesh upper")."""
+    spec = data.load("templates")["phrases"]
+    out = []
+    for key, value in facts.attributes.items():
+        key_text, value = key.replace("_", " ").strip(), _safe(value)
+        if not value or value.lower() in spec["absent"] or key.lower() in spec["colour_keys"]:  # the colour has its own place
+            continue
+        if re.search(r"[,;，；]", value):  # a list inside a list reads as noise
+            continue
+        if value.lower() in spec["present"]:
+            phrase = key_text if value.lower() in ("yes", "true", "y") else f"{key_text} {value}"
+        elif facts.language == "zh" or key.lower() in spec["value_only"] or any(w in value.lower() for w in key_text.lower().split()):
+            phrase = value
+        else:
+            phrase = f"{value} {key_text}"
+        out.append(phrase)
+    return list(dict.fromkeys(out))
+
+
+def _join(items: list[str], language: str) -> str:
+    t = data.load("templates")[language]
+    if len(items) < 2:
+        return "".join(items)
+    return t["join"].join(items[:-1]) + t["last_join"] + items[-1]
+
+
+def _parts(facts: "Facts", variant: int, n_features: int = 3) -> _Parts:
+    features = feature_phrases(facts)
+    # each variant starts its features further along, so variants name different facts
+    rotated = features[variant % len(features) :] + features[: variant % len(features)] if features else []
+    colour = next((_safe(v) for k, v in facts.attributes.items() if k.lower() in data.load("templates")["phrases"]["colour_keys"]), "")
+    sentence = _FIRST_SENTENCE.split(_safe(facts.description), maxsplit=1)[0].strip() if facts.description else ""
+    name_noun = noun(facts)
+    brand = _safe(facts.brand)
+    sep = "" if facts.language == "zh" else " "
+    name = f"{brand}{sep}{name_noun}".strip() if brand and brand.lower() not in name_noun.lower() else name_noun
+    features_text = _join(rotated[:n_features], facts.language)
+    values = {
+        "title": _safe(facts.title).rstrip(".。"),
+        "brand": brand,
+        "noun": name_noun,
+        "name": name,
+        # a colour the noun already says ("钴蓝" in "钴蓝釉陶瓷台灯") is not said twice
+        "colour": "" if colour.lower() in name_noun.lower() else (colour.capitalize() if facts.language == "en" else colour),
+        "feature": rotated[0] if rotated else "",
+        "features": features_text,
+        "Features": features_text[:1].upper() + features_text[1:],
+        "audience": _safe(facts.audience),
+        "sentence": sentence,
+    }
+    return _Parts(values, rotated)
+
+
+def fill(kind: str, facts: "Facts", limit: int, counting: str, variant: int = 0) -> list[str]:
+    """Every template of `kind` (headline, body, alt, descriptive) that the facts can fill and
+    that fits `limit` whole (with fewer features when three do not fit), starting from template
+    `variant`; no duplicates."""
+    from creative.generate.limits import text_length
+
+    templates = data.load("templates")[facts.language][kind]
+    out = []
+    for i in range(len(templates)):
+        template = templates[(variant + i) % len(templates)]
+        names = re.findall(r"{(\w+)}", template)
+        for n_features in (3, 2, 1) if {"features", "Features"} & set(names) else (3,):
+            values = _parts(facts, variant, n_features).values
+            if not all(values.get(n) for n in names):
+                break
+            text = template.format(**values)
+            text = text[:1].upper() + text[1:] if facts.language == "en" else text
+            if text_length(text, counting) <= limit:
+                out.append(text)
+                break
+    return list(dict.fromkeys(out))
+
+
+def _plain(text: str) -> str:
+    # what a reader compares: "Pace Runner." says what "pace runner" says
+    return re.sub(r"[\W_]+", " ", text).strip().lower()
+
+
+def facts_copy(facts: "Facts", fields: dict[str, int], counting: str, n: int, seed: int = 0) -> list[dict[str, str]]:
+    """Up to n variants for fields {name: limit}: the headline from headline templates, every
+    other field from body templates (captions: alt and descriptive), each variant rotating
+    templates and features (from a point set by `seed`). Variants whose fields would repeat
+    each other are skipped."""
+    out: list[dict[str, str]] = []
+    for variant in range(seed, seed + max(n, 1) * 2):
+        fields_text: dict[str, str] = {}
+        for j, (f, limit) in enumerate(fields.items()):
+            kind = f if f in ("alt", "descriptive") else ("headline" if f == "headline" else "body")
+            used = {_plain(t) for t in fields_text.values()}
+            options = [t for t in fill(kind, facts, limit, counting, variant + j) if _plain(t) not in used]
+            if options:
+                fields_text[f] = options[0]
+        if len(fields_text) == len(fields) and fields_text not in out:
+            out.append(fields_text)
+        if len(out) >= n:
+            break
+    return out

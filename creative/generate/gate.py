@@ -1,0 +1,334 @@
+"""The publishability gate: would a marketer publish this text as it is?
+
+Every shipped text (copy fields, captions, banner words) passes `check`; what fails is dropped
+with the reasons. The rules, with their data in gate.toml:
+
+- placeholder   a stand-in for content ("product name", "Headline:", "lorem ipsum") or a field
+                made only of filler words ("Great product!")
+- loop          a word three times in a field, a word twice in a row, a repeated phrase
+- misspelt_name a near miss of the brand or a product name ("Loft step", "Lofstep")
+- invented_name a capitalised name the facts never mention ("by Lotta Brando")
+- non_word      a word that is neither in the facts nor a real word of the language (wordfreq
+                Zipf frequency; Chinese segmented by jieba through wordfreq)
+- script        letters of a script the product's language does not use
+- unsupported_claim  a claim of claims (gate.toml [[claim]]: eco, handmade, waterproof,
+                luxury, origin, award, hype, a material or colour...) that the facts give no
+                evidence for
+- unsupported_number a number the facts do not contain ("12 kg" on a shoe)
+- dangling_end  a field that stops mid-clause ("... bottle is a", "with")
+- no_product_name    a headline (or caption) naming neither the brand nor the title's nouns
+- repeats_field two fields saying the same thing
+- cut_title     the title cut off inside its noun phrase ("... insulated water")
+- example_echo  four words in a row from one of the prompt's example ads (another product)
+
+Facts-built text passes by construction; LM text is held to the same rules.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from creative import data
+from creative.generate.compliance import contains
+from creative.textunits import dangling_end
+
+if TYPE_CHECKING:
+    from creative.inputs.product import Facts
+
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)*")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_HAN = re.compile(r"[\u3400-\u9fff]+")
+
+
+@dataclass(frozen=True)
+class Rejection:
+    rule: str
+    field: str
+    term: str
+    detail: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"rule": self.rule, "term": self.term, "field": self.field, "detail": self.detail}
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict:
+    return data.load("gate")
+
+
+def _find(terms: list[str], text: str) -> str | None:
+    return next((t for t in terms if contains(text, t)), None)
+
+
+@lru_cache(maxsize=4096)
+def _zipf(word: str, language: str) -> float:
+    from wordfreq import zipf_frequency
+
+    logging.getLogger("jieba").setLevel(logging.WARNING)  # jieba announces its dictionary
+    return zipf_frequency(word, language)
+
+
+# -- what the facts say ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Known:
+    text: str  # every fact, lower-cased, one string
+    words: frozenset[str]  # lower-cased words of the facts
+    numbers: frozenset[str]
+    names: tuple[str, ...]  # brand and title words that are names (rare words), as spelt
+    title_words: frozenset[str]  # content words of the title, lower-cased
+    brand: str
+
+
+def _norm_number(n: str) -> str:
+    n = n.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", n) else n.replace(",", ".")
+    return n.rstrip("0").rstrip(".") if "." in n else n
+
+
+def known(facts: "Facts") -> _Known:
+    """What the product's facts contain: their words, numbers and names."""
+    parts = [facts.title, facts.brand, facts.description, facts.audience, *facts.attributes.keys(), *facts.attributes.values()]
+    for price in (facts.price, facts.sale_price):
+        if price is not None:
+            parts += [f"{price:g}", f"{price:.2f}"]
+    text = " ".join(parts)
+    words = {w.lower().replace("’", "'") for w in _LATIN_WORD.findall(text)}
+    words |= {p for w in list(words) for p in w.split("-")}
+    words |= set(_HAN.findall(text))
+    numbers = {_norm_number(n) for n in _NUMBER.findall(text)}
+    stop = set(_rules()["stopwords"])
+    title_words = {w.lower() for w in _LATIN_WORD.findall(facts.title) if len(w) >= 3 and w.lower() not in stop}
+    title_words |= {w for run in _HAN.findall(facts.title) for w in _han_words(run)}
+    names = [w for w in _LATIN_WORD.findall(f"{facts.brand} {facts.title}") if len(w) >= 4 and _zipf(w.lower(), "en") < 3.5]
+    return _Known(text.lower(), frozenset(words), frozenset(numbers), tuple(dict.fromkeys(names)), frozenset(title_words), facts.brand)
+
+
+def _han_words(run: str) -> list[str]:
+    from wordfreq import tokenize
+
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    return [w for w in tokenize(run, "zh") if len(w) >= 2]
+
+
+# -- the rules ---------------------------------------------------------------------------
+
+
+def _placeholder(text: str) -> str | None:
+    hit = _find(_rules()["placeholders"], text)
+    if hit:
+        return hit
+    words = [w.lower() for w in _LATIN_WORD.findall(text)]
+    if words and all(w in set(_rules()["generic_words"]) for w in words) and not _HAN.search(text):
+        return text
+    return None
+
+
+def _loop(text: str, language: str, k: "_Known | None" = None) -> str | None:
+    words = [w.lower() for w in _LATIN_WORD.findall(text)]
+    for a, b in zip(words, words[1:]):
+        if a == b and a not in ("very", "so"):
+            return f"{a} {b}"
+    content = [w for w in words if len(w) >= 3 and w not in _rules()["stopwords"]]
+    for w in set(content):
+        if content.count(w) >= 3:
+            return w
+    bigrams = [g for g in zip(words, words[1:]) if all(len(w) >= 3 and w not in _rules()["stopwords"] for w in g)]
+    for g in set(bigrams):
+        phrase = " ".join(g)
+        if bigrams.count(g) >= 2 and not (k and k.text.count(phrase) >= 2):  # the facts may say it twice too
+            return phrase
+    if language == "zh":
+        for run in _HAN.findall(text):
+            for n in (2, 3, 4):
+                grams = [run[i : i + n] for i in range(len(run) - n + 1)]
+                for g in set(grams):
+                    if grams.count(g) >= 3 or (n >= 3 and grams.count(g) >= 2):
+                        return g
+    return None
+
+
+def _names(text: str, k: _Known) -> tuple[str, str] | None:
+    """(rule, term) for a misspelt or invented name."""
+    words = _LATIN_WORD.findall(text)
+    near = _rules()["near_name"]
+    for w in words:
+        low = w.lower()
+        if low not in k.words and any(difflib.SequenceMatcher(None, low, n.lower()).ratio() >= near for n in k.names):
+            return "misspelt_name", w
+    for a, b in zip(words, words[1:]):  # a name split in two: "Loft step" for "Loftstep"
+        joined = (a + b).lower()
+        if a.lower() not in k.words and b.lower() not in k.words and any(difflib.SequenceMatcher(None, joined, n.lower()).ratio() >= near for n in k.names):
+            return "misspelt_name", f"{a} {b}"
+    # a capitalised word inside a sentence is a name: the facts must know it
+    for sentence in re.split(r"(?<=[.!?:;])\s+", text):
+        for i, w in enumerate(_LATIN_WORD.findall(sentence)):
+            if i and w[0].isupper() and w.lower() not in k.words and not w.isupper() and _zipf(w.lower(), "en") < _rules()["min_zipf_name"]:
+                return "invented_name", w
+    return None
+
+
+def _non_word(text: str, k: _Known, language: str) -> str | None:
+    for w in _LATIN_WORD.findall(text):
+        low = w.lower().replace("’", "'")
+        if low in k.words or len(low) < 3 or w.isupper():
+            continue
+        parts = [p for p in low.split("-") if p]
+        if all(p in k.words or _zipf(p.strip("'"), "en") >= _rules()["min_zipf"] for p in parts):
+            continue
+        return w
+    if language == "zh":
+        for run in _HAN.findall(text):
+            for w in _han_words(run):
+                if w not in k.text and _zipf(w, "zh") < 1.0 and not all(c in k.text for c in w):
+                    return w
+    return None
+
+
+def _script(text: str, language: str) -> str | None:
+    for ch in text:
+        if not ch.isalpha() or ch.isascii():
+            continue
+        name = unicodedata.name(ch, "")
+        ok = "LATIN" in name if language == "en" else ("CJK" in name or "LATIN" in name)
+        if not ok:
+            return ch
+    return None
+
+
+def _claim(text: str, k: _Known) -> str | None:
+    for claim in _rules()["claim"]:
+        hit = _find(claim["terms"], text)
+        if hit and not (_find(claim["evidence"], k.text) or _find([hit], k.text)):
+            return f"{claim['name']}: {hit}"
+    return None
+
+
+_MEASURE = re.compile(r"(\d+(?:[.,]\d+)*)\s*(mm|cm|m|km|g|kg|mg|ml|l|oz|lb|lbs|in|inch|inches|h|hrs|hours|min|w|v|mah|gb|tb|hz|khz|°c|°f|°|%|毫升|升|克|千克|厘米|毫米|米|小时|分钟)(?![A-Za-z])", re.IGNORECASE)
+
+
+def _number(text: str, k: _Known) -> str | None:
+    """A number the facts do not contain, or a measurement they give with another unit
+    ("12 kg" when the facts say "12" only as a size)."""
+    for n in _NUMBER.findall(text):
+        if _norm_number(n) not in k.numbers:
+            return n
+    for value, unit in _MEASURE.findall(text):
+        pattern = rf"(?<![\d.,]){re.escape(value)}\s*{re.escape(unit.lower())}(?![a-z])"
+        if not re.search(pattern, k.text):
+            return f"{value} {unit}"
+    return None
+
+
+def _cut_title(text: str, facts: "Facts") -> str | None:
+    """A field that is the title cut short inside its noun phrase ("... insulated water" of
+    "... insulated water bottle 750 ml"): the last word kept and the first cut are lower-case
+    words of one phrase. A cut after a name ("Loftstep Pace Runner") or at a comma is fine."""
+    title = facts.title.split()
+    words = text.split()
+    n = len(words)
+    if not 1 < n < len(title) or [w.lower() for w in words] != [w.lower() for w in title[:n]]:
+        return None
+    last, nxt = title[n - 1], title[n]
+    if last[:1].islower() and nxt[:1].islower() and last[-1:].isalnum():
+        return text
+    return None
+
+
+@lru_cache(maxsize=1)
+def _example_grams() -> frozenset[str]:
+    """Every run of four words in the example ads the copy prompt shows (examples.toml)."""
+    from creative.condition.prompts import load_examples
+
+    texts = [t for ex in load_examples() for fields in [*ex.copy.values(), ex.captions] for t in fields.values()]
+    return frozenset(g for t in texts for g in _grams(t, 4))
+
+
+def _grams(text: str, n: int) -> list[str]:
+    words = re.findall(r"[a-z0-9]+|[\u3400-\u9fff]", text.lower())
+    return [" ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
+
+
+def _example_echo(text: str, k: _Known) -> str | None:
+    """Four words in a row from an example ad that the product's facts do not contain: the
+    model copied another product's ad."""
+    facts = set(_grams(k.text, 4))
+    return next((g for g in _grams(text, 4) if g in _example_grams() and g not in facts), None)
+
+
+def names_product(text: str, k: _Known) -> bool:
+    """Whether text names the product: its brand, or a content word of its title."""
+    low = text.lower()
+    if k.brand and k.brand.lower() in low:
+        return True
+    words = {w.lower() for w in _LATIN_WORD.findall(text)}
+    words |= {w.rstrip("s") for w in words}
+    if any(w in words or w.rstrip("s") in words for w in k.title_words if w.isascii()):
+        return True
+    return any(w in text for w in k.title_words if not w.isascii())
+
+
+# -- the gate ----------------------------------------------------------------------------
+
+
+def check(fields: dict[str, str], facts: "Facts", language: str | None = None, *, name_field: str | None = None) -> list[Rejection]:
+    """Every reason `fields` (field -> text) could not be published for the product of `facts`;
+    [] when it can. `name_field` must name the product (brand or a title noun): the headline
+    of copy, the caption of a caption; None checks that some field does."""
+    language = language or facts.language
+    k = known(facts)
+    out: list[Rejection] = []
+    for f, text in fields.items():
+        if not text:
+            continue
+        checks = [
+            ("placeholder", _placeholder(text), "a placeholder or filler instead of content"),
+            ("loop", _loop(text, language, k), "a repeated word or phrase"),
+            ("script", _script(text, language), f"letters the product's language ({language}) does not use"),
+            ("unsupported_claim", _claim(text, k), "a claim the product's facts do not support"),
+            ("unsupported_number", _number(text, k), "a number the product's facts do not contain"),
+            ("non_word", _non_word(text, k, language), "not a word of the language, nor in the facts"),
+            ("cut_title", _cut_title(text, facts), "the title cut off mid-phrase"),
+            ("example_echo", _example_echo(text, k), "copied from an example ad, not from this product's facts"),
+        ]
+        named = _names(text, k)
+        if named:
+            checks.append((named[0], named[1], "a name the facts do not spell this way" if named[0] == "misspelt_name" else "a name the facts never mention"))
+        if dangling_end(text, language):
+            checks.append(("dangling_end", text.split()[-1] if text.split() else text, "stops mid-clause"))
+        out += [Rejection(rule, f, term, detail) for rule, term, detail in checks if term]
+    texts = [re.sub(r"[\W_]+", " ", t).strip().lower() for t in fields.values() if t]
+    if len(set(texts)) < len(texts):
+        out.append(Rejection("repeats_field", "", "", "two fields say the same thing"))
+    named_text = fields.get(name_field, "") if name_field else " ".join(fields.values())
+    if named_text and not names_product(named_text, k):
+        out.append(Rejection("no_product_name", name_field or "", "", "names neither the brand nor the product"))
+    return out
+
+
+def informative(fields: dict[str, str], facts: "Facts") -> bool:
+    """Whether the text tells a shopper something beyond the title: a word or number of the
+    description or attributes that the title does not contain."""
+    title = {w.lower() for w in _LATIN_WORD.findall(facts.title)} | set(_NUMBER.findall(facts.title)) | set(_HAN.findall(facts.title))
+    extra_text = " ".join([facts.description, *facts.attributes.values()])
+    stop = set(_rules()["stopwords"]) | set(_rules()["generic_words"])
+    extra = {w.lower() for w in _LATIN_WORD.findall(extra_text) if len(w) >= 3} | set(_NUMBER.findall(extra_text))
+    extra |= {w for run in _HAN.findall(extra_text) for w in _han_words(run)}
+    extra -= title | stop
+    text = " ".join(fields.values())
+    mine = {w.lower() for w in _LATIN_WORD.findall(text)} | set(_NUMBER.findall(text))
+    return bool(mine & extra) or any(w in text for w in extra if not w.isascii())
+
+
+def respell_names(text: str, facts: "Facts") -> str:
+    """`text` with every name of the facts (brand, title words that are names) spelt as the facts
+    spell them when only the case differs ("LOFTSTEP", "loftstep" -> "Loftstep")."""
+    for name in known(facts).names:
+        text = re.sub(rf"(?<![\w]){re.escape(name)}(?![\w])", name, text, flags=re.IGNORECASE)
+    return text

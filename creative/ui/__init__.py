@@ -1,0 +1,1 @@
+"""ui: the Gradio studio (`app`) over one product's session (`workbench`)."""
