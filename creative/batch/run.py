@@ -91,7 +91,8 @@ def run_batch(
     from tqdm.auto import tqdm
 
     bar = tqdm(total=len(todo), unit="product", desc="banners", disable=not progress, file=sys.stderr)
-    results = run_local(todo, options) if engine == "local" else _run_ray(todo, options, ray_address, workers)
+    # the bar names the stage the local engine is in; Ray's workers report whole products
+    results = run_local(todo, options, stage=bar.set_postfix_str) if engine == "local" else _run_ray(todo, options, ray_address, workers)
     for row, files_or_error in results:
         if isinstance(files_or_error, str):
             record_error(row, files_or_error)

@@ -81,7 +81,7 @@ class Guidance:
 
     temperature: float | None = None
     top_k: int = 40
-    top_p: float = 0.9
+    top_p: float = 0.85
     repetition_penalty: float = 1.3
     no_repeat_ngram: int = 3
     copy_bonus: float = 1.0  # logit bonus for the first tokens of the product's names

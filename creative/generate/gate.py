@@ -14,12 +14,14 @@ with the reasons. The rules, with their data in gate.toml:
 - unsupported_claim  a claim of claims (gate.toml [[claim]]: eco, handmade, waterproof,
                 luxury, origin, award, hype, a material or colour...) that the facts give no
                 evidence for
-- unsupported_number a number the facts do not contain ("12 kg" on a shoe)
+- unsupported_number a number or model code the facts do not contain ("12 kg" on a shoe,
+                "VG-3" for "VG-10")
 - dangling_end  a field that stops mid-clause ("... bottle is a", "with")
 - no_product_name    a headline (or caption) naming neither the brand nor the title's nouns
 - repeats_field two fields saying the same thing
 - cut_title     the title cut off inside its noun phrase ("... insulated water")
 - example_echo  four words in a row from one of the prompt's example ads (another product)
+- off_facts     mostly words the facts never mention: made up, however fluent
 
 Facts-built text passes by construction; LM text is held to the same rules.
 """
@@ -213,12 +215,19 @@ def _claim(text: str, k: _Known) -> str | None:
 _MEASURE = re.compile(r"(\d+(?:[.,]\d+)*)\s*(mm|cm|m|km|g|kg|mg|ml|l|oz|lb|lbs|in|inch|inches|h|hrs|hours|min|w|v|mah|gb|tb|hz|khz|°c|°f|°|%|毫升|升|克|千克|厘米|毫米|米|小时|分钟)(?![A-Za-z])", re.IGNORECASE)
 
 
+_CODE = re.compile(r"(?<![\w-])(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
+
+
 def _number(text: str, k: _Known) -> str | None:
-    """A number the facts do not contain, or a measurement they give with another unit
-    ("12 kg" when the facts say "12" only as a size)."""
+    """A number the facts do not contain, a model code they do not spell this way ("VG-3" for
+    "VG-10"), or a measurement they give with another unit ("12 kg" when the facts say "12"
+    only as a size)."""
     for n in _NUMBER.findall(text):
         if _norm_number(n) not in k.numbers:
             return n
+    for code in _CODE.findall(text):
+        if code.lower() not in k.text and not _MEASURE.fullmatch(code):
+            return code
     for value, unit in _MEASURE.findall(text):
         pattern = rf"(?<![\d.,]){re.escape(value)}\s*{re.escape(unit.lower())}(?![a-z])"
         if not re.search(pattern, k.text):
@@ -256,10 +265,36 @@ def _grams(text: str, n: int) -> list[str]:
 
 
 def _example_echo(text: str, k: _Known) -> str | None:
-    """Four words in a row from an example ad that the product's facts do not contain: the
-    model copied another product's ad."""
+    """Four words in a row from an example ad, one of them a content word the product's facts do not
+    have: the model copied another product's ad (facts two products share are no echo)."""
     facts = set(_grams(k.text, 4))
-    return next((g for g in _grams(text, 4) if g in _example_grams() and g not in facts), None)
+    for g in _grams(text, 4):
+        if g in _example_grams() and g not in facts and any(w not in k.words and len(w) >= 3 and w not in _rules()["stopwords"] for w in g.split()):
+            return g
+    return None
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _off_facts(text: str, k: _Known, language: str) -> str | None:
+    """Text mostly about things the facts never mention (gate.toml: off_facts_share): the
+    words that are off the facts, or None."""
+    if language != "en":
+        return None
+    rules = _rules()
+    stop, ad = set(rules["stopwords"]) | set(rules["generic_words"]), set(rules["ad_words"])
+    facts = {_stem(w) for w in k.words}
+    content = [w.lower() for w in _LATIN_WORD.findall(text) if len(w) >= 4]
+    content = [w for w in content if w not in stop and w not in ad and _zipf(w, "en") < rules["common_zipf"]]
+    off = [w for w in content if _stem(w) not in facts and not any(_stem(p) in facts for p in w.split("-"))]
+    if len(off) >= rules["off_facts_min"] and len(off) > rules["off_facts_share"] * len(content):
+        return ", ".join(off[:4])
+    return None
 
 
 def names_product(text: str, k: _Known) -> bool:
@@ -296,6 +331,7 @@ def check(fields: dict[str, str], facts: "Facts", language: str | None = None, *
             ("non_word", _non_word(text, k, language), "not a word of the language, nor in the facts"),
             ("cut_title", _cut_title(text, facts), "the title cut off mid-phrase"),
             ("example_echo", _example_echo(text, k), "copied from an example ad, not from this product's facts"),
+            ("off_facts", _off_facts(text, k, language), "mostly about things the product's facts never mention"),
         ]
         named = _names(text, k)
         if named:

@@ -209,33 +209,32 @@ def _decode(models: "Models", requests: list[TextRequest], guidance: Guidance, p
         platforms_of.setdefault(id(r.product), [])
         if r.platform not in platforms_of[id(r.product)]:
             platforms_of[id(r.product)].append(r.platform)
-    prompts: dict[tuple[int, str, str], str] = {}
+    prompts: dict[tuple[int, str], str] = {}
     rows: list[Row] = []
     owners: list[tuple[TextRequest, int, bool]] = []
 
-    def prompt_ids(r: TextRequest, angle: str) -> list[int]:
-        key = (id(r.product), r.language, angle)
+    def prompt_ids(r: TextRequest) -> list[int]:
+        key = (id(r.product), r.language)
         if key not in prompts:
             examples = select_examples(r.product, few_shot, r.language) if few_shot else []
             ordered = [p for p in [*data.load("platforms"), CAPTIONS] if p in platforms_of[id(r.product)]]
-            messages = copy_messages(r.product, examples=examples, analysis=r.analysis, language=r.language, platforms=ordered, angle=angle or None)
+            messages = copy_messages(r.product, examples=examples, analysis=r.analysis, language=r.language, platforms=ordered)
             prompts[key] = tok.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
         return tok(prompts[key] + answer_prefix(r.platform), add_special_tokens=False).input_ids
 
     for r in requests:
         limits, counting = r.limits()
+        # a small model wanders off in long fields: it writes at most max_chars of any field
+        # (the platform's limit still applies to everything else)
         specs = [
-            FieldSpec(f, limit, counting, () if j == 0 else tuple(tok("\n" + label(f) + ":", add_special_tokens=False).input_ids), _temperature(limit, guidance, cfg))
+            FieldSpec(f, min(limit, int(cfg["max_chars"])), counting, () if j == 0 else tuple(tok("\n" + label(f) + ":", add_special_tokens=False).input_ids), _temperature(limit, guidance, cfg))
             for j, (f, limit) in enumerate(limits.items())
         ]
         copy_ids = _fact_tokens(tok, r.product)
         target = _target(r, clip)
-        angles = data.load("prompts")["angles"][r.language]
+        ids = prompt_ids(r)
         for i in range(_variants(r)):
             greedy = i == 0 and guidance.temperature is None  # the first variant decodes greedily
-            # each later variant leads with another angle: diversity by construction, not only by sampling
-            angle = "" if i == 0 else angles[(r.seed + i - 1) % len(angles)]
-            ids = prompt_ids(r, angle)
             rows.append(Row(ids, specs, r.seed * 1000 + i, greedy, r.language, copy_ids, target))
             owners.append((r, i, False))
             if prefix is not None and r.platform == CAPTIONS and r.analysis.embedding is not None:
@@ -261,8 +260,7 @@ def _temperature(limit: int, guidance: Guidance, cfg: dict) -> float:
 
 
 def _angle(r: TextRequest, i: int) -> str:
-    angles = data.load("prompts")["angles"][r.language]
-    return "first" if i == 0 else angles[(r.seed + i - 1) % len(angles)]
+    return "greedy" if i == 0 else "sampled"
 
 
 def _fact_tokens(tok: Any, facts: "Facts") -> frozenset[int]:
