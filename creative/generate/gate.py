@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 
 from creative import data
 from creative.generate.compliance import contains
-from creative.textunits import dangling_end
+from creative.textunits import dangling_end, text_length
 
 if TYPE_CHECKING:
     from creative.inputs.product import Facts
@@ -368,3 +368,13 @@ def respell_names(text: str, facts: "Facts") -> str:
     for name in known(facts).names:
         text = re.sub(rf"(?<![\w]){re.escape(name)}(?![\w])", name, text, flags=re.IGNORECASE)
     return text
+
+
+def with_brand(text: str, facts: "Facts", limit: int, counting: str = "chars") -> str | None:
+    """`text` led by the brand ("Loftstep: 265 g, 8 mm drop") when it names no product and the
+    brand fits within `limit`; None when it needs no brand or there is none to give."""
+    if not text or not facts.brand or names_product(text, known(facts)):
+        return None
+    sep = "：" if facts.language == "zh" else ": "
+    named = f"{facts.brand}{sep}{text}"
+    return named if text_length(named, counting) <= limit else None

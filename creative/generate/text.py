@@ -231,14 +231,15 @@ def _decode(models: "Models", requests: list[TextRequest], guidance: Guidance, p
             for j, (f, limit) in enumerate(limits.items())
         ]
         copy_ids = _fact_tokens(tok, r.product)
+        numbers = gate.known(r.product).numbers
         target = _target(r, clip)
         ids = prompt_ids(r)
         for i in range(_variants(r)):
             greedy = i == 0 and guidance.temperature is None  # the first variant decodes greedily
-            rows.append(Row(ids, specs, r.seed * 1000 + i, greedy, r.language, copy_ids, target))
+            rows.append(Row(ids, specs, r.seed * 1000 + i, greedy, r.language, copy_ids, target, numbers=numbers))
             owners.append((r, i, False))
             if prefix is not None and r.platform == CAPTIONS and r.analysis.embedding is not None:
-                rows.append(Row(ids, specs, r.seed * 1000 + i, greedy, r.language, copy_ids, target, prefix.prefix_embeds(r.analysis.embedding.fused)))
+                rows.append(Row(ids, specs, r.seed * 1000 + i, greedy, r.language, copy_ids, target, prefix.prefix_embeds(r.analysis.embedding.fused), numbers))
                 owners.append((r, i, True))
     results = decode_rows(lm, rows, clip=clip, settings=guidance, progress=progress)
     out: dict[int, list[Candidate]] = {}
@@ -393,6 +394,10 @@ def _check(
             if fixed != v:
                 c.fields[f] = fixed
                 c.repairs.append(f"{f}: names spelt as the facts spell them")
+        named = gate.with_brand(c.fields.get(name_field or "", ""), facts, limits.get(name_field or "", 0), counting)
+        if named:  # a headline that names no product, led by the brand where it fits
+            c.fields[name_field] = named
+            c.repairs.append(f"{name_field}: the brand put first (it named no product)")
         if not c.violations:
             c.violations += [r.to_dict() for r in gate.check(c.fields, facts, language, name_field=name_field if name_field in c.fields else None)]
         (dropped if c.violations else drafts).append(c)
