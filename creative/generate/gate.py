@@ -102,7 +102,7 @@ def known(facts: "Facts") -> _Known:
             parts += [f"{price:g}", f"{price:.2f}"]
     text = " ".join(parts)
     words = {w.lower().replace("’", "'") for w in _LATIN_WORD.findall(text)}
-    words |= {p for w in list(words) for p in w.split("-")}
+    words |= {p for w in list(words) for p in w.split("-")} | {w.replace("-", "") for w in words}  # "pre-seasoned", "preseasoned"
     words |= set(_HAN.findall(text))
     numbers = {_norm_number(n) for n in _NUMBER.findall(text)}
     stop = set(_rules()["stopwords"])
@@ -161,7 +161,7 @@ def _names(text: str, k: _Known) -> tuple[str, str] | None:
     words = _LATIN_WORD.findall(text)
     near = _rules()["near_name"]
     for w in words:
-        low = w.lower()
+        low = _bare(w)
         if low not in k.words and any(difflib.SequenceMatcher(None, low, n.lower()).ratio() >= near for n in k.names):
             return "misspelt_name", w
     for a, b in zip(words, words[1:]):  # a name split in two: "Loft step" for "Loftstep"
@@ -171,18 +171,25 @@ def _names(text: str, k: _Known) -> tuple[str, str] | None:
     # a capitalised word inside a sentence is a name: the facts must know it
     for sentence in re.split(r"(?<=[.!?:;])\s+", text):
         for i, w in enumerate(_LATIN_WORD.findall(sentence)):
-            if i and w[0].isupper() and w.lower() not in k.words and not w.isupper() and _zipf(w.lower(), "en") < _rules()["min_zipf_name"]:
+            if i and w[0].isupper() and _bare(w) not in k.words and not w.isupper() and _zipf(_bare(w), "en") < _rules()["min_zipf_name"]:
                 return "invented_name", w
     return None
 
 
+def _bare(word: str) -> str:
+    """A word without its possessive ("Foundry's" -> "foundry"), lower-cased."""
+    low = word.lower().replace("’", "'")
+    return low[:-2] if low.endswith("'s") else low
+
+
 def _non_word(text: str, k: _Known, language: str) -> str | None:
+    stems = {_stem(w) for w in k.words}
     for w in _LATIN_WORD.findall(text):
-        low = w.lower().replace("’", "'")
-        if low in k.words or len(low) < 3 or w.isupper():
+        low = _bare(w)
+        if low in k.words or len(low) < 3 or w.isupper() or low.replace("-", "") in k.words:
             continue
         parts = [p for p in low.split("-") if p]
-        if all(p in k.words or _zipf(p.strip("'"), "en") >= _rules()["min_zipf"] for p in parts):
+        if all(p in k.words or _stem(p) in stems or _zipf(p.strip("'"), "en") >= _rules()["min_zipf"] for p in parts):
             continue
         return w
     if language == "zh":
