@@ -470,12 +470,11 @@ def _choose(st: _State, logits: Any, raw: Any, vocab: _Vocab, stoppers: Any, s: 
 
 
 def _mark_cut(st: _State, token: int, logits: Any, vocab: _Vocab, stoppers: Any) -> None:
-    """When the field ends here although the model, left alone, would have gone on inside a
-    word, its last word may be cut: say so (it is dropped later)."""
-    if not stoppers[token]:
-        return
-    wanted = int(logits.argmax())
-    st.cut = not bool(stoppers[wanted]) and vocab.texts[wanted][:1].isalnum()
+    """When the field ends here although the model, left alone, would have gone on, its text
+    stops wherever the budget ran out ("... keeps drinks cold for up to 24"): say so, and the
+    copy stage cuts it back to a clean end."""
+    if stoppers[token]:
+        st.cut = not bool(stoppers[int(logits.argmax())])
 
 
 _NUMBER_RUN = re.compile(r"\d+(?:[.,]\d+)*[.,]?")

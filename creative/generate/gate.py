@@ -96,7 +96,7 @@ def _norm_number(n: str) -> str:
 
 def known(facts: "Facts") -> _Known:
     """What the product's facts contain: their words, numbers and names."""
-    parts = [facts.title, facts.brand, facts.description, facts.audience, *facts.attributes.keys(), *facts.attributes.values()]
+    parts = [facts.title, facts.brand, facts.description, facts.audience, facts.currency, *facts.attributes.keys(), *facts.attributes.values()]
     for price in (facts.price, facts.sale_price):
         if price is not None:
             parts += [f"{price:g}", f"{price:.2f}"]
@@ -219,7 +219,7 @@ def _claim(text: str, k: _Known) -> str | None:
     return None
 
 
-_MEASURE = re.compile(r"(\d+(?:[.,]\d+)*)\s*(mm|cm|m|km|g|kg|mg|ml|l|oz|lb|lbs|in|inch|inches|h|hrs|hours|min|w|v|mah|gb|tb|hz|khz|°c|°f|°|%|毫升|升|克|千克|厘米|毫米|米|小时|分钟)(?![A-Za-z])", re.IGNORECASE)
+_MEASURE = re.compile(r"(\d+(?:[.,]\d+)*)\s*((?:mm|cm|m|km|g|kg|mg|ml|l|oz|lb|lbs|in|inch|inches|h|hrs|hours|min|w|v|mah|gb|tb|hz|khz|°c|°f|°|%|毫升|升|克|千克|厘米|毫米|米|小时|分钟)(?:/[a-z²³]+)?)(?![A-Za-z])", re.IGNORECASE)
 
 
 _CODE = re.compile(r"(?<![\w-])(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
@@ -347,8 +347,9 @@ def check(fields: dict[str, str], facts: "Facts", language: str | None = None, *
             checks.append(("dangling_end", text.split()[-1] if text.split() else text, "stops mid-clause"))
         out += [Rejection(rule, f, term, detail) for rule, term, detail in checks if term]
     texts = [re.sub(r"[\W_]+", " ", t).strip().lower() for t in fields.values() if t]
-    if len(set(texts)) < len(texts):
-        out.append(Rejection("repeats_field", "", "", "two fields say the same thing"))
+    # the same words again, or a field that opens with another ("Loftstep shoe" / "Loftstep shoe: 8 mm drop")
+    if any(i != j and b.startswith(a) and len(a.split()) >= 2 for i, a in enumerate(texts) for j, b in enumerate(texts)) or len(set(texts)) < len(texts):
+        out.append(Rejection("repeats_field", "", "", "one field says what another says"))
     named_text = fields.get(name_field, "") if name_field else " ".join(fields.values())
     if named_text and not names_product(named_text, k):
         out.append(Rejection("no_product_name", name_field or "", "", "names neither the brand nor the product"))

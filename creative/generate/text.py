@@ -394,10 +394,10 @@ def _check(
             if fixed != v:
                 c.fields[f] = fixed
                 c.repairs.append(f"{f}: names spelt as the facts spell them")
-        named = gate.with_brand(c.fields.get(name_field or "", ""), facts, limits.get(name_field or "", 0), counting)
+        named = gate.with_brand(c.fields.get("headline", ""), facts, limits.get("headline", 0), counting)
         if named:  # a headline that names no product, led by the brand where it fits
-            c.fields[name_field] = named
-            c.repairs.append(f"{name_field}: the brand put first (it named no product)")
+            c.fields["headline"] = named
+            c.repairs.append("headline: the brand put first (it named no product)")
         if not c.violations:
             c.violations += [r.to_dict() for r in gate.check(c.fields, facts, language, name_field=name_field if name_field in c.fields else None)]
         (dropped if c.violations else drafts).append(c)
