@@ -20,7 +20,8 @@ from creative.condition.grounding import strip_instructions
 if TYPE_CHECKING:
     from creative.inputs.product import Facts
 
-_UNIT_TAIL = re.compile(r"(\s+[\d.,/-]+\s*[A-Za-z%°]{0,4})+$")
+# a trailing measure ("500 ml", "22L"); a bare number is part of the name ("Trailrunner 2")
+_UNIT_TAIL = re.compile(r"(\s+[\d.,/-]+\s*[A-Za-z%°]{1,4})+$")
 _FIRST_SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
 
 
@@ -46,10 +47,12 @@ def noun(facts: "Facts") -> str:
     if facts.language == "zh":
         chunks = [c for c in re.split(r"\s+", main) if re.search(r"[\u4e00-\u9fff]", c)]
         return max(chunks, key=len) if chunks else main
-    words = [w.strip(".;:!?") for w in main.split() if not re.fullmatch(r"[\d.,/-]+\w{0,3}", w)]
+    words = [w.strip(".;:!?") for w in main.split() if not re.fullmatch(r"[\d.,/-]+[A-Za-z%°]{1,3}", w)]
     if not facts.brand:  # without a brand the title's first words are the only name there is
         return " ".join(words)
-    return " ".join(words[-2:]) if words else main
+    # a model number rides on its word: "Pace Runner 2" names "Pace Runner 2", not "Runner 2"
+    keep = 3 if words and re.fullmatch(r"[\d.]+", words[-1]) else 2
+    return " ".join(words[-keep:]) if words else main
 
 
 def feature_phrases(facts: "Facts") -> list[str]:

@@ -309,10 +309,14 @@ def _finish(models: "Models", r: TextRequest, raw: list[Candidate], lm_ok: bool,
         else:
             checked = _check(facts, r.product, grounding, limits, counting, rules, r.language, name_field)[0]
         seen = {c.text for c in drafts}
-        extra = [c for c in checked if c.text not in seen][: wanted * (2 if r.platform == CAPTIONS else 1) - len(drafts)]
+        per_variant = 2 if r.platform == CAPTIONS else 1
+        short = wanted * per_variant - len(drafts)
+        # twice what is short: ranking drops near-duplicates, and a product with few facts
+        # has facts variants that differ in one field only
+        extra = [c for c in checked if c.text not in seen][: 2 * short]
         if lm_ok and raw and extra:
             rules_hit = sorted({v["rule"] for c in dropped for v in c.violations})
-            notes.append(f"{len(extra)} of {r.section} ({r.platform}) built from product facts: {len(raw) - len(drafts)} of {len(raw)} LM variants failed ({', '.join(rules_hit) or 'none passed'})")
+            notes.append(f"{min(short, len(extra))} of {r.section} ({r.platform}) built from product facts: {len(raw) - len(drafts)} of {len(raw)} LM variants failed ({', '.join(rules_hit) or 'none passed'})")
         drafts += extra
     if r.platform != CAPTIONS:
         ctas = _ctas(models, lm_ok, r, counting)
