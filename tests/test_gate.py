@@ -104,3 +104,52 @@ def test_every_shipped_variant_passes_the_gate(tiny_studio, platform):
     product = Product(images=[Image.new("RGB", (32, 32))], **KETTLE.model_dump(), platforms=[platform])
     for c in tiny_studio.copy(product, platform=platform, n=3).kept:
         assert check({f: v for f, v in c.fields.items() if f != "cta"}, product, name_field="headline") == [], c.fields
+
+
+def test_a_field_that_opens_with_another_is_a_repeat():
+    # a banner subline that starts by saying the headline again ("Loftstep shoe: 8 mm drop")
+    assert "repeats_field" in rules({"headline": "Brightmoor gooseneck kettle", "description": "Brightmoor gooseneck kettle: 18/8 stainless steel."})
+
+
+def test_a_field_the_budget_ended_is_cut_back_to_a_clean_end(tiny_studio, monkeypatch):
+    # decoded "... keeps drinks cold for up to 24" when the budget ran out: never shipped like that
+    product = Product(images=[Image.new("RGB", (32, 32))], **KETTLE.model_dump())
+    monkeypatch.setattr(
+        text_stage,
+        "decode_rows",
+        lambda lm, rows, **k: [
+            Decoded({"headline": "Brightmoor gooseneck kettle", "description": "18/8 stainless steel with an 8 mm gooseneck spout for up to 1"}, {"headline": True, "description": False}, -0.5, 9)
+            for r in rows
+        ],
+    )
+    kept = [c for c in tiny_studio.copy(product, platform="google_rsa", n=1).kept if c.source != "facts template"]
+    assert kept and kept[0].fields["description"] == "18/8 stainless steel with an 8 mm gooseneck spout"
+
+
+@pytest.mark.parametrize("platform", ["google_rsa", "meta", "banner", "generic"])
+def test_a_product_with_a_title_alone_still_gets_copy_from_its_facts(tiny_studio, monkeypatch, platform):
+    # the studio's first run: a photo and a title; the LM's text fails, yet every platform ships
+    product = Product(images=[Image.new("RGB", (32, 32))], title="Loftstep Pace Runner", platforms=[platform])
+    monkeypatch.setattr(
+        text_stage,
+        "decode_rows",
+        lambda lm, rows, **k: [Decoded({f.name: "product name" for f in r.fields}, {f.name: True for f in r.fields}, -1.0, 3) for r in rows],
+    )
+    kept = tiny_studio.copy(product, platform=platform, n=2).kept
+    assert kept
+    for c in kept:
+        assert all(c.fields.values()) and check({f: v for f, v in c.fields.items() if f != "cta"}, product, name_field="headline") == [], c.fields
+
+
+def test_facts_copy_for_a_product_with_few_facts_still_gives_n_different_variants(tiny_studio, monkeypatch):
+    # the two facts variants once differed in one word ("Trailrunner" / "Trailrunner 2") and
+    # ranking dropped one as a near-duplicate, so the studio showed one variant of two
+    product = Product(images=[Image.new("RGB", (32, 32))], title="Trailrunner 2", description="Breathable mesh upper.", platforms=["meta"])
+    monkeypatch.setattr(
+        text_stage,
+        "decode_rows",
+        lambda lm, rows, **k: [Decoded({f.name: "product name" for f in r.fields}, {f.name: True for f in r.fields}, -1.0, 3) for r in rows],
+    )
+    kept = tiny_studio.copy(product, platform="meta", n=2).kept
+    assert len(kept) == 2 and kept[0].text != kept[1].text
+    assert all("Trailrunner 2" in c.fields["headline"] for c in kept)  # the model number is part of the name

@@ -231,14 +231,15 @@ def _decode(models: "Models", requests: list[TextRequest], guidance: Guidance, p
             for j, (f, limit) in enumerate(limits.items())
         ]
         copy_ids = _fact_tokens(tok, r.product)
+        numbers = gate.known(r.product).numbers
         target = _target(r, clip)
         ids = prompt_ids(r)
         for i in range(_variants(r)):
             greedy = i == 0 and guidance.temperature is None  # the first variant decodes greedily
-            rows.append(Row(ids, specs, r.seed * 1000 + i, greedy, r.language, copy_ids, target))
+            rows.append(Row(ids, specs, r.seed * 1000 + i, greedy, r.language, copy_ids, target, numbers=numbers))
             owners.append((r, i, False))
             if prefix is not None and r.platform == CAPTIONS and r.analysis.embedding is not None:
-                rows.append(Row(ids, specs, r.seed * 1000 + i, greedy, r.language, copy_ids, target, prefix.prefix_embeds(r.analysis.embedding.fused)))
+                rows.append(Row(ids, specs, r.seed * 1000 + i, greedy, r.language, copy_ids, target, prefix.prefix_embeds(r.analysis.embedding.fused), numbers))
                 owners.append((r, i, True))
     results = decode_rows(lm, rows, clip=clip, settings=guidance, progress=progress)
     out: dict[int, list[Candidate]] = {}
@@ -308,10 +309,14 @@ def _finish(models: "Models", r: TextRequest, raw: list[Candidate], lm_ok: bool,
         else:
             checked = _check(facts, r.product, grounding, limits, counting, rules, r.language, name_field)[0]
         seen = {c.text for c in drafts}
-        extra = [c for c in checked if c.text not in seen][: wanted * (2 if r.platform == CAPTIONS else 1) - len(drafts)]
+        per_variant = 2 if r.platform == CAPTIONS else 1
+        short = wanted * per_variant - len(drafts)
+        # twice what is short: ranking drops near-duplicates, and a product with few facts
+        # has facts variants that differ in one field only
+        extra = [c for c in checked if c.text not in seen][: 2 * short]
         if lm_ok and raw and extra:
             rules_hit = sorted({v["rule"] for c in dropped for v in c.violations})
-            notes.append(f"{len(extra)} of {r.section} ({r.platform}) built from product facts: {len(raw) - len(drafts)} of {len(raw)} LM variants failed ({', '.join(rules_hit) or 'none passed'})")
+            notes.append(f"{min(short, len(extra))} of {r.section} ({r.platform}) built from product facts: {len(raw) - len(drafts)} of {len(raw)} LM variants failed ({', '.join(rules_hit) or 'none passed'})")
         drafts += extra
     if r.platform != CAPTIONS:
         ctas = _ctas(models, lm_ok, r, counting)
@@ -393,6 +398,10 @@ def _check(
             if fixed != v:
                 c.fields[f] = fixed
                 c.repairs.append(f"{f}: names spelt as the facts spell them")
+        named = gate.with_brand(c.fields.get("headline", ""), facts, limits.get("headline", 0), counting)
+        if named:  # a headline that names no product, led by the brand where it fits
+            c.fields["headline"] = named
+            c.repairs.append("headline: the brand put first (it named no product)")
         if not c.violations:
             c.violations += [r.to_dict() for r in gate.check(c.fields, facts, language, name_field=name_field if name_field in c.fields else None)]
         (dropped if c.violations else drafts).append(c)
