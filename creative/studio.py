@@ -47,6 +47,7 @@ class Settings:
     n_visuals: int = 2
     style: str = "studio"
     seed: int = 0
+    mode: str = "auto"  # the visuals' mode, or modes in turn ("background,inpaint"); see generate.visuals
 
     def generate_kwargs(self) -> dict[str, Any]:
         """`generate_many`'s keyword arguments, but the seed (callers derive one per product)."""
@@ -152,6 +153,7 @@ class Studio:
         n_visuals: int = 2,
         style: str = "studio",
         seed: int = 0,
+        mode: str = "auto",
         seeds: list[int] | None = None,
         brand: "BrandKit | None" = None,
         rules: "Rules | None" = None,
@@ -160,7 +162,7 @@ class Studio:
         """`generate` for several products. CLIP encodes all of them in one batched pass per
         tower; the language model and the diffusion pipeline are loaded once and shared.
         `progress(fraction done, stage about to run)` is called before each stage."""
-        settings = Settings(sizes, platforms, n_captions, n_copies, n_visuals, style, seed)
+        settings = Settings(sizes, platforms, n_captions, n_copies, n_visuals, style, seed, mode)
         seeds = seeds or [seed] * len(products)
         report = progress or (lambda fraction, stage: None)
         report(0.0, "analyzing")
@@ -214,6 +216,7 @@ class Studio:
             sizes=settings.sizes,
             n=settings.n_visuals,
             style=settings.style,
+            mode=settings.mode,
             seed=seed,
             brand=brand,
         )

@@ -54,17 +54,27 @@ def hf_cache(monkeypatch, tmp_path):
 def test_cached_hub_weights_win(offline, hf_cache):
     tmp_path = hf_cache
     entry = load_profile("base").candidates("diffusion")[0]
-    snapshot = fake_hf_cache(tmp_path, entry.id, list(entry.files))
+    snapshot = fake_hf_cache(tmp_path, entry.id, list(entry.files), commit=entry.revision)
     res = resolve.resolve_role(load_profile("auto"), "diffusion")
-    assert (res.status, res.via, res.model) == ("local", "hf-cache", entry.id)
+    assert (res.status, res.via, res.model, res.revision) == ("local", "hf-cache", entry.id, entry.revision)
     assert Path(res.path) == snapshot  # unet/config.json does not push the root into unet/
+    assert res.to_dict()["revision"] == entry.revision  # what creative.json records
+
+
+def test_another_commit_in_the_cache_is_not_the_pinned_one(offline, hf_cache):
+    entry = load_profile("base").candidates("clip")[0]
+    assert len(entry.revision) == 40  # base pins commits
+    fake_hf_cache(hf_cache, entry.id, list(entry.files), commit="b" * 40)  # main at some other commit
+    res = resolve.resolve_role(load_profile("base"), "clip")
+    assert res.status == "unavailable" and f"{entry.id}@{entry.revision[:12]}: not in the Hugging Face cache" in res.reason
 
 
 def test_partially_cached_repo_is_not_cached(offline, hf_cache):
     tmp_path = hf_cache
     entry = load_profile("base").candidates("clip")[0]
-    fake_hf_cache(tmp_path, entry.id, [entry.files[0]])  # config but no weights
-    assert resolve.resolve_role(load_profile("base"), "clip").status == "unavailable"
+    fake_hf_cache(tmp_path, entry.id, [entry.files[0]], commit=entry.revision)  # config but no weights
+    res = resolve.resolve_role(load_profile("base"), "clip")
+    assert res.status == "unavailable" and "(1 of 2 files missing)" in res.reason
 
 
 def test_reachable_hub_means_download_before_package(online):

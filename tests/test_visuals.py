@@ -98,6 +98,23 @@ def test_scene_modes_keep_the_product_pixels_exactly(tiny_studio, cutout, mode):
         assert np.array_equal(scene[solid], layer[..., :3][solid])
 
 
+def test_a_list_of_modes_gives_the_proposals_those_modes_in_turn(tiny_studio, cutout):
+    options = BannerOptions(n=3, seed=0, mode="background,inpaint")
+    result = propose_visuals(tiny_studio.models, cutout, title="Blue bottle", options=options)
+    assert result.mode == "background+inpaint"
+    assert [v.mode for v in result.visuals] == ["background", "inpaint", "background"]
+    assert [v.index for v in result.visuals] == [0, 1, 2] and [v.seed for v in result.visuals] == [0, 1, 2]
+    assert all(v.source == "diffusion" and isinstance(v.safety, dict) for v in result.visuals)  # every image screened
+    assert result.visuals[0].product_box is None and result.visuals[1].product_box is not None  # inpaint keeps the product in place
+    # each proposal is what that mode alone makes with its seed (up to float noise: batches of 2 and 1)
+    alone = propose_visuals(tiny_studio.models, cutout, title="Blue bottle", options=BannerOptions(n=1, seed=0, mode="background"))
+    diff = np.abs(np.asarray(alone.visuals[0].image, dtype=int) - np.asarray(result.visuals[0].image, dtype=int))
+    assert diff.mean() < 1.0
+    for bad in ("background,outpaint", "auto,inpaint", ""):
+        with pytest.raises(ValueError, match="mode"):
+            BannerOptions(mode=bad)
+
+
 def test_flagged_visuals_are_dropped_recorded_and_replaced(tiny_studio, cutout, monkeypatch):
     safety = tiny_studio.models.get("safety")
     monkeypatch.setattr(safety, "threshold", 0.0)  # everything counts as unsafe

@@ -8,8 +8,11 @@ Modes (what the diffusion model is asked for):
 - ``img2img``: a rough studio composition (procedural backdrop + product) is varied at a
   chosen strength, then the product is pasted back the same way.
 
-All K proposals of a product are one batched pipeline call with one seeded generator each, so
-the same seed gives the same visuals. Without diffusion weights (the offline case) every
+A list of modes (``background,inpaint``) gives the proposals those modes in turn: proposal i
+uses mode i mod len(list), so two proposals are one backdrop look and one inpainted scene.
+
+All proposals of a product in one mode are one batched pipeline call with one seeded generator
+each, so the same seed gives the same visuals. Without diffusion weights (the offline case) every
 proposal is a procedural backdrop (`visual_source: "procedural"`), drawn per banner size at
 composition time, deterministic per seed. Generated images are screened by the profile's
 safety model before use; flagged ones are dropped and recorded, never shipped unscreened.
@@ -80,7 +83,7 @@ class Visual:
 @dataclass
 class VisualSet:
     visuals: list[Visual]
-    mode: str  # the mode actually used
+    mode: str  # the mode actually used ("background+inpaint" when proposals used several)
     dropped: list[dict[str, Any]] = field(default_factory=list)  # flagged by the safety model
     fallbacks: list[str] = field(default_factory=list)
 
@@ -95,7 +98,7 @@ class BannerOptions:
     sizes: list[str] | None = None  # "1080x1080", ...; None: every size in sizes.toml
     n: int = 3  # visual proposals (looks), each composed in every size
     style: str = "studio"  # a preset of styles.toml
-    mode: str = "auto"  # auto | background | inpaint | img2img (see the module docstring)
+    mode: str = "auto"  # auto, or background | inpaint | img2img, or several of those: "background,inpaint"
     strength: float = 0.6  # img2img: how far the model may move from the starting composition
     seed: int = 0  # proposal i uses seed + i
     brand: BrandKit | None = None
@@ -104,12 +107,22 @@ class BannerOptions:
         styles = data.load("styles")["styles"]
         if self.style not in styles:
             raise ValueError(f"unknown style {self.style!r}; choose one of {', '.join(styles)}")
-        if self.mode not in MODES:
-            raise ValueError(f"unknown mode {self.mode!r}; choose one of {', '.join(MODES)}")
+        mode_list(self.mode)  # raises ValueError for an unknown mode
         if self.n < 1:
             raise ValueError("n must be at least 1")
         if not 0.0 < self.strength <= 1.0:
             raise ValueError(f"strength must be in (0, 1], got {self.strength}")
+
+
+def mode_list(mode: str) -> list[str]:
+    """The modes proposals take in turn: "auto" alone, or one or more of background, inpaint and
+    img2img separated by commas. Raises ValueError for anything else."""
+    modes = [m.strip() for m in str(mode).split(",") if m.strip()]
+    if not modes or any(m not in MODES for m in modes):
+        raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}, or several of {', '.join(MODES[1:])} separated by commas")
+    if len(modes) > 1 and "auto" in modes:
+        raise ValueError(f"mode {mode!r}: auto cannot be combined with other modes")
+    return modes
 
 
 # -- colours and prompt ---------------------------------------------------------------
@@ -597,8 +610,11 @@ def propose_visuals(
     brand's and product's colours steer it. Same options and seed, same visuals. Generated
     images are screened by the safety model; a flagged one is replaced by a procedural
     backdrop and recorded in `dropped`."""
-    n, style, mode, seed, brand = options.n, options.style, options.mode, options.seed, options.brand
-    used, fallbacks = resolve_mode(models, mode, cutout)
+    n, style, seed, brand = options.n, options.style, options.seed, options.brand
+    asked = mode_list(options.mode)
+    resolved = {m: resolve_mode(models, m, cutout) for m in dict.fromkeys(asked)}
+    used_by = [resolved[asked[i % len(asked)]][0] for i in range(n)]  # the mode each proposal runs
+    fallbacks = list(dict.fromkeys(note for m in dict.fromkeys(asked) for note in resolved[m][1]))
     product_colours = dominant_colours(cutout)
     colours = ([parse_hex(c) for c in brand.colours()] if brand else []) + product_colours[:2]
     seeds = [seed + i for i in range(n)]
@@ -607,24 +623,27 @@ def propose_visuals(
     subject = prompt_subject(caption, title)
     tags = tags or []
 
-    def procedural(i: int, note: str | None = None) -> Visual:
+    def procedural(i: int) -> Visual:
         prompt, negative = build_prompt(style, subject=subject, tags=tags, colours=colours, mode="background")
         return Visual(i, seeds[i], "procedural", "procedural", style, prompt, negative, backdrops[i], safety="not needed (procedural)")
 
-    if used == "procedural":
-        return VisualSet([procedural(i) for i in range(n)], "procedural", [], fallbacks)
-
-    prompt, negative = build_prompt(style, subject=subject, tags=tags, colours=colours, mode=used)
-    images, box, model_name, _ = _generate(models, used, prompt, negative, seeds, cutout, backdrops, options.strength)
-    verdicts = screen(models, images)
-    visuals, dropped = [], []
-    for i, (image, verdict) in enumerate(zip(images, verdicts)):
-        if verdict["flagged"]:
-            dropped.append({"index": i, "seed": seeds[i], **verdict})
-            visuals.append(procedural(i))
-            visuals[-1].safety = f"replaces proposal {i} (seed {seeds[i]}), flagged by {verdict['model']} (score {verdict['score']} >= {verdict['threshold']})"
+    visuals: list[Visual | None] = [None] * n
+    dropped: list[dict[str, Any]] = []
+    for used in dict.fromkeys(used_by):
+        group = [i for i in range(n) if used_by[i] == used]
+        if used == "procedural":
+            for i in group:
+                visuals[i] = procedural(i)
             continue
-        visuals.append(Visual(i, seeds[i], "diffusion", used, style, prompt, negative, backdrops[i], image, box, verdict, model_name))
+        prompt, negative = build_prompt(style, subject=subject, tags=tags, colours=colours, mode=used)
+        images, box, model_name, _ = _generate(models, used, prompt, negative, [seeds[i] for i in group], cutout, [backdrops[i] for i in group], options.strength)
+        for i, image, verdict in zip(group, images, screen(models, images)):
+            if verdict["flagged"]:
+                dropped.append({"index": i, "seed": seeds[i], **verdict})
+                visuals[i] = procedural(i)
+                visuals[i].safety = f"replaces proposal {i} (seed {seeds[i]}), flagged by {verdict['model']} (score {verdict['score']} >= {verdict['threshold']})"
+                continue
+            visuals[i] = Visual(i, seeds[i], "diffusion", used, style, prompt, negative, backdrops[i], image, box, verdict, model_name)
     if dropped:
         fallbacks.append(f"{len(dropped)} generated visual(s) flagged by the safety model: replaced by procedural backdrops")
-    return VisualSet(visuals, used, dropped, fallbacks)
+    return VisualSet([v for v in visuals if v is not None], "+".join(dict.fromkeys(used_by)), dropped, fallbacks)

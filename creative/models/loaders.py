@@ -1,9 +1,11 @@
 """Loaders: a local folder or file of weights in, a ready model object out.
 
 One function per `loader` name used in the profiles. Every loader reads only safetensors,
-ONNX, or GGUF (de-quantised once, then cached as safetensors); `trust_remote_code` is passed
-only when the profile entry asks for it. Hub entries are first fetched to the HF cache by
-`fetch_hub` (with a progress bar) and then loaded from that folder like any other.
+ONNX, or GGUF (de-quantised once, then cached as safetensors); the one published checkpoint that
+exists only as a PyTorch pickle (CoCa) is read once by torch's weights-only unpickler and cached
+as safetensors (`convert_pickle`). `trust_remote_code` is passed only when the profile entry asks
+for it. Hub entries are first fetched to the HF cache by `creative.models.hub.fetch_hub` (the
+entry's file list, with progress) and then loaded from that folder like any other.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from creative.models.hub import fetch_hub  # noqa: F401 - hub downloads live in creative.models.hub now
 from creative.models.profiles import ModelEntry
 from creative.paths import creative_home
 
@@ -36,16 +39,6 @@ def default_dtype(device: str):
     if device.startswith("cuda"):
         return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
     return torch.float32
-
-
-def fetch_hub(entry: ModelEntry) -> Path:
-    """Download a hub entry into the HF cache (progress bar from huggingface_hub)."""
-    from huggingface_hub import snapshot_download
-
-    patterns = ["*.json", "*.safetensors", "*.txt", "*.model", "*.onnx", "*.jinja"]
-    if entry.trust_remote_code:
-        patterns.append("*.py")
-    return Path(snapshot_download(entry.id, revision=entry.revision, allow_patterns=patterns))
 
 
 # -- loaded models --------------------------------------------------------------------
@@ -155,29 +148,106 @@ class RembgSegmenter:
 # -- loader functions -----------------------------------------------------------------
 
 
-def load_open_clip(path: Path, entry: ModelEntry, device: str):
+OPEN_CLIP_WEIGHTS = "open_clip_model.safetensors"
+OPEN_CLIP_PICKLE = "open_clip_pytorch_model.bin"
+
+
+def open_clip_weights(path: Path, entry: ModelEntry) -> Path:
+    """The weights file of an open_clip folder: open_clip_model.safetensors, else the published
+    pickle (open_clip_pytorch_model.bin) converted once to safetensors (`convert_pickle`).
+
+    Raises ModelLoadError when the folder has neither: open_clip itself would only log a warning
+    and go on with random weights, which creative never does."""
+    folder = Path(path)
+    if (folder / OPEN_CLIP_WEIGHTS).is_file():
+        return folder / OPEN_CLIP_WEIGHTS
+    if (folder / OPEN_CLIP_PICKLE).is_file():
+        return convert_pickle(folder / OPEN_CLIP_PICKLE) / OPEN_CLIP_WEIGHTS
+    raise ModelLoadError(f"{entry.name}: no weights in {folder} (neither {OPEN_CLIP_WEIGHTS} nor {OPEN_CLIP_PICKLE}); pull the profile again")
+
+
+def _open_clip(path: Path, entry: ModelEntry, device: str):
+    """An open_clip model from a folder's open_clip_config.json and its weights file, loaded
+    strictly (a missing or extra tensor is an error); returns (model, preprocess, tokenizer, weights)."""
+    import logging
+
     import open_clip
 
+    weights = open_clip_weights(path, entry)
+    logger = logging.getLogger()
+    level = logger.level
+    try:
+        # The architecture only (open_clip logs that it has no weights yet), then our weights
+        # file, strictly: never open_clip's guess at a checkpoint or its random-init fallback.
+        logger.setLevel(logging.ERROR)
+        model, _, preprocess = open_clip.create_model_and_transforms(f"local-dir:{path}", device=device, load_weights=False)
+        logger.setLevel(level)
+        open_clip.load_checkpoint(model, str(weights), strict=True, weights_only=True)
+    except Exception as e:  # noqa: BLE001 - every failure here is a load failure with the path in it
+        raise ModelLoadError(f"cannot load open_clip model {entry.name} from {path}: {e}") from e
+    finally:
+        logger.setLevel(level)
+    model.eval()
+    return model, preprocess, open_clip.get_tokenizer(f"local-dir:{path}"), weights
+
+
+def load_open_clip(path: Path, entry: ModelEntry, device: str):
     from creative.models.clip import ClipEncoder
 
-    try:
-        model, _, preprocess = open_clip.create_model_and_transforms(f"local-dir:{path}", device=device, weights_only=True)
-    except Exception as e:  # noqa: BLE001 - every failure here is a load failure with the path in it
-        raise ModelLoadError(f"cannot load open_clip model from {path}: {e}") from e
-    model.eval()
-    tokenizer = open_clip.get_tokenizer(f"local-dir:{path}")
-    weights = sorted(Path(path).glob("open_clip_model.safetensors"))
+    model, preprocess, tokenizer, weights = _open_clip(path, entry, device)
     # the folder name is the hub commit or the tiny config hash: it changes when the weights do
-    key = f"{entry.name}@{Path(path).name}:{weights[0].stat().st_size if weights else 0}"
+    key = f"{entry.name}@{Path(path).name}:{weights.stat().st_size}"
     return ClipEncoder(model, preprocess, tokenizer, entry.name, device, dict(entry.options), key=key)
 
 
 def load_coca(path: Path, entry: ModelEntry, device: str) -> Captioner:
-    import open_clip
+    model, preprocess, tokenizer, _ = _open_clip(path, entry, device)
+    return Captioner(model, preprocess, tokenizer, entry.name, device)
 
-    model, _, preprocess = open_clip.create_model_and_transforms(f"local-dir:{path}", device=device, weights_only=True)
-    model.eval()
-    return Captioner(model, preprocess, open_clip.get_tokenizer(f"local-dir:{path}"), entry.name, device)
+
+def convert_pickle(src: Path) -> Path:
+    """A PyTorch pickle of a state dict (as laion publishes CoCa: open_clip_pytorch_model.bin,
+    no safetensors), converted once into a folder holding open_clip_model.safetensors.
+
+    The pickle is read by torch's weights-only unpickler, which builds tensors and plain
+    containers and refuses every other global, so no code in the file can run. The folder is
+    keyed by the file's content (its hub blob name is its sha256), so another file never reuses
+    a stale conversion. Raises ModelLoadError for a pickle that is not a plain state dict."""
+    import torch
+    from safetensors.torch import save_file
+
+    blob = src.resolve()
+    key = blob.name if len(blob.name) == 64 else _file_key(blob)
+    folder = creative_home() / "converted" / f"{src.stem}-{key[:16]}"
+    if (folder / "DONE").exists():
+        return folder
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        try:
+            state = torch.load(blob, map_location="cpu", weights_only=True)
+        except Exception as e:  # noqa: BLE001 - refused globals, truncated file: all load failures
+            raise ModelLoadError(f"{src} is not a plain PyTorch state dict: {e}") from e
+        state = state.get("state_dict", state) if isinstance(state, dict) else state
+        if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
+            raise ModelLoadError(f"{src} does not hold a state dict of tensors")
+        # safetensors refuses tensors sharing storage: each is copied out on its own
+        save_file({k.removeprefix("module."): v.contiguous().clone() for k, v in state.items()}, str(tmp / OPEN_CLIP_WEIGHTS))
+        (tmp / "DONE").write_text(f"converted from {src} ({blob.name})\n")
+        if folder.exists():
+            shutil.rmtree(folder)
+        os.replace(tmp, folder)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return folder
+
+
+def _file_key(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        h.update(f.read(1 << 20))
+    h.update(str(path.stat().st_size).encode())
+    return h.hexdigest()
 
 
 def load_causal_lm(path: Path, entry: ModelEntry, device: str) -> LanguageModel:
@@ -234,12 +304,32 @@ def load_gguf_causal_lm(path: Path, entry: ModelEntry, device: str) -> LanguageM
 
 
 def load_diffusers(path: Path, entry: ModelEntry, device: str) -> DiffusionModel:
+    """A diffusers pipeline from a folder. Profile options it reads: `variant` (load the
+    `*.<variant>.safetensors` weights, e.g. "fp16" where a repo publishes no others; they are cast
+    to the device's dtype), `scheduler` (a diffusers scheduler class name replacing the repo's,
+    built from the repo's scheduler config) and `scheduler_config` (keys overriding that config).
+
+    The pipeline's own safety checker and its feature extractor are not loaded (nor downloaded):
+    every generated image is screened by the profile's `safety` role instead."""
     import diffusers
 
+    options = entry.options
     cls = diffusers.AutoPipelineForInpainting if entry.loader == "diffusers_inpaint" else diffusers.AutoPipelineForText2Image
-    pipe = cls.from_pretrained(path, dtype=default_dtype(device), use_safetensors=True)
+    kwargs: dict[str, Any] = {"dtype": default_dtype(device), "use_safetensors": True, "safety_checker": None, "feature_extractor": None, "requires_safety_checker": False}
+    if options.get("variant"):
+        kwargs["variant"] = options["variant"]
+    try:
+        pipe = cls.from_pretrained(path, **kwargs)
+    except (OSError, ValueError) as e:
+        raise ModelLoadError(f"cannot load diffusers pipeline {entry.name} from {path}: {e}") from e
+    if options.get("scheduler") or options.get("scheduler_config"):
+        name = options.get("scheduler") or type(pipe.scheduler).__name__
+        scheduler_cls = getattr(diffusers, name, None)
+        if scheduler_cls is None or not hasattr(scheduler_cls, "from_config"):
+            raise ModelLoadError(f"{entry.name}: unknown diffusers scheduler {name!r} in the profile's options")
+        pipe.scheduler = scheduler_cls.from_config(pipe.scheduler.config, **dict(options.get("scheduler_config", {})))
     pipe.set_progress_bar_config(disable=True)
-    return DiffusionModel(pipe.to(device), entry.name, device, dict(entry.options))
+    return DiffusionModel(pipe.to(device), entry.name, device, dict(options))
 
 
 def load_opennsfw(path: Path, entry: ModelEntry, device: str) -> SafetyModel:

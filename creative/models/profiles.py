@@ -45,7 +45,10 @@ class ModelEntry(BaseModel):
     loader: str
     id: str | None = None  # hub repo id (or a display id for other sources)
     revision: str = "main"
-    files: tuple[str, ...] = ()  # files that must be present for a hub entry to count as cached
+    # hub: the files its loader reads; all must be in the HF cache for the entry to count as
+    # cached, and `pull` downloads exactly these (unless `fetch` says otherwise)
+    files: tuple[str, ...] = ()
+    fetch: tuple[str, ...] = ()  # hub: glob patterns to download instead, when `files` names only some of them
     package: str | None = None  # distribution name for source="package"
     file: str | None = None  # file inside that distribution
     path: str | None = None  # local folder for source="path"

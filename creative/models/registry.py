@@ -86,7 +86,11 @@ class Models:
         if res.via == "tiny":
             path = ensure_tiny(entry, self.profile.seed, tiny_folder(entry, self.profile.seed))
         elif res.via == "hub-download":
-            path = fetch_hub(entry)
+            import sys
+
+            # first use of a model that is not cached yet: say so on stderr, file by file
+            print(f"creative: {res.role}: downloading {entry.id} (~{entry.size_mb:.0f} MB) into the Hugging Face cache", file=sys.stderr, flush=True)
+            path = fetch_hub(entry, report=lambda line: print(f"creative: {res.role}: {line.strip()}", file=sys.stderr, flush=True))
         else:
             path = Path(res.path or "")
         return LOADERS[entry.loader](path, entry, self.device)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlparse
 
+from creative.models.hub import missing_files, short
 from creative.models.profiles import OPTIONAL_ROLES, ModelEntry, Profile, Role
 from creative.paths import creative_home
 
@@ -38,6 +39,7 @@ class Resolution:
     optional: bool = False
     tried: list[str] = field(default_factory=list)
     entry: ModelEntry | None = field(default=None, repr=False, compare=False)
+    revision: str | None = None  # the hub commit (or branch) of a hub model; None for other sources
 
     @property
     def available(self) -> bool:
@@ -142,6 +144,7 @@ def _found(role: Role, entry: ModelEntry, status: Status, via: str, path: Path |
         optional=role in OPTIONAL_ROLES,
         tried=tried,
         entry=entry,
+        revision=entry.revision if entry.source == "hub" else None,
     )
 
 
@@ -154,8 +157,9 @@ def resolve_role(profile: Profile, role: Role | str) -> Resolution:
         if e.source == "hub":
             folder = _hf_cached_folder(e)
             if folder:
-                return _found(role, e, "local", "hf-cache", folder, f"{e.id}@{e.revision} is in the Hugging Face cache", tried)
-            tried.append(f"{e.id}: not in the Hugging Face cache")
+                return _found(role, e, "local", "hf-cache", folder, f"{e.id}@{short(e.revision)} is in the Hugging Face cache", tried)
+            missing = missing_files(e)
+            tried.append(f"{e.id}@{short(e.revision)}: not in the Hugging Face cache" + (f" ({len(missing)} of {len(e.files)} files missing)" if 0 < len(missing) < len(e.files) else ""))
         elif e.source == "path":
             p = Path(e.path or "").expanduser()
             if p.exists():

@@ -263,6 +263,7 @@ class Workbench:
             sizes=self.settings.sizes,
             n=n,
             style=self.settings.style,
+            mode=self.settings.mode,
             seed=self.visual_seed,
             brand=self.brand,
             caption=caption,
