@@ -49,6 +49,8 @@ def cmd_models_list(args: argparse.Namespace) -> int:
                 flag = "" if e.commercial == "yes" else f"  [commercial use: {e.commercial.upper()}]"
                 remote = "  [runs remote code]" if e.trust_remote_code else ""
                 print(f"  {role.value:<10} {e.source:<8} {e.name}  ({e.licence}; ~{e.size_mb:.0f} MB){flag}{remote}")
+                if e.adapter:
+                    print(f"  {'':<10} {'+ adapter':<8} {e.adapter.name}  ({e.adapter.licence}; ~{e.adapter.size_mb:.0f} MB)")
         print()
     return EXIT_OK
 
@@ -68,6 +70,10 @@ def cmd_models_status(args: argparse.Namespace) -> int:
         if res.status == "unavailable" and res.optional:
             state = "unavailable (optional)"
         print(f"  {role:<10} {state:<22} {res.model or '-'}")
+        if res.adapter:
+            how = "merged into the base weights" if res.entry and res.entry.adapter and res.entry.adapter.merge else "kept separate"
+            lic = res.entry.adapter.licence if res.entry and res.entry.adapter else "?"
+            print(f"  {'':<10} {'+ adapter':<22} {res.adapter} ({how}; {lic})")
         print(f"  {'':<10} {res.reason}")
     return EXIT_OK
 
@@ -278,7 +284,7 @@ def cmd_train_copywriter(args: argparse.Namespace) -> int:
     config = TrainConfig(
         steps=args.steps, batch_size=args.batch_size, lr=args.lr, rank=args.rank, alpha=2 * args.rank, seed=args.seed,
         eval_split=args.eval_split, eval_categories=tuple(c.strip() for c in (args.eval_categories or "").split(",") if c.strip()),
-        precision=args.precision,
+        precision=args.precision, gate_filter=not args.no_gate_filter, decay_steps=args.decay_steps,
     )
     models = Models(base_profile(base))
     report = train_copywriter(models, args.pairs, args.out, config, base_ref=ref, progress=not args.no_progress)
@@ -287,6 +293,9 @@ def cmd_train_copywriter(args: argparse.Namespace) -> int:
         print(f"resumed from step {report.resumed_from}")
     first = f"{report.losses[0]:.3f} -> " if report.losses else ""
     print(f"trained {models.resolutions['lm'].model} to step {report.step}: loss {first}{report.losses[-1]:.3f}" if report.losses else f"already trained to step {report.step}")
+    data = json.loads((out / "training.json").read_text())["data"]
+    if data["train_pairs_gate_rejected"]:
+        print(f"left out {data['train_pairs_gate_rejected']} training ads the publishability gate rejects ({', '.join(f'{r} {n}' for r, n in data['gate_rejections'].items())}); --no-gate-filter keeps them")
     print(f"adapter: {out / 'adapter_model.safetensors'} ({report.adapter_mb:.1f} MB); {report.seconds:.0f} s of training in this run, peak memory {report.peak_memory_mb or 0:.0f} MB")
     if report.eval_pairs:
         print(f"held out ({', '.join(report.eval_categories)}; {report.eval_pairs} pairs): loss {report.eval_loss_base:.3f} before, {report.eval_loss:.3f} after")
@@ -558,7 +567,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_train_captioner)
     p = sub.add_parser("train-copywriter", help="fine-tune the copywriter (a LoRA adapter) on your own (product facts -> ad copy) pairs")
-    p.add_argument("pairs", metavar="PAIRS", help="JSONL or CSV: catalog columns + platform + the ad's fields (see README)")
+    p.add_argument("pairs", metavar="PAIRS", nargs="+", help="JSONL or CSV files: catalog columns + platform + the ad's fields (see README)")
     p.add_argument("--out", required=True, metavar="DIR", help="adapter folder (with profile.toml); rerunning resumes from it")
     p.add_argument("--base-profile", default="auto", help="the profile whose lm is fine-tuned, and that DIR/profile.toml extends")
     p.add_argument("--steps", type=int, default=150)
@@ -568,6 +577,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--eval-split", type=float, default=0.1, help="share of pairs held out, whole categories (or products) at a time")
     p.add_argument("--eval-categories", metavar="C,...", help="hold out exactly these categories instead")
     p.add_argument("--eval-products", type=int, default=6, help="held-out products to write copy for at the end (gate pass rate); 0 skips it")
+    p.add_argument("--decay-steps", type=int, default=0, help="cosine-decay the learning rate to a tenth by this step (default: constant)")
+    p.add_argument("--no-gate-filter", action="store_true", help="also train on ads the publishability gate rejects (default: those are left out, and counted)")
     p.add_argument("--precision", choices=["auto", "fp32", "bf16"], default="auto", help="bf16: autocast (faster on CPUs with AVX512-BF16 and on GPUs)")
     p.add_argument("--threads", type=int, help="torch CPU threads (on a busy machine, 1 is often fastest)")
     p.add_argument("--seed", type=int, default=0)

@@ -20,7 +20,8 @@ checkpoints -> export -> eval.
 - Batch i and its prompt shapes come from generators seeded with (seed, i), the LoRA dropout
   from torch's seeded at every step: a resumed run repeats exactly the steps an uninterrupted
   one would, bit for bit (same machine, same threads). The learning rate warms up, then stays
-  constant, so rerunning with a larger --steps extends a run without changing its past.
+  constant or follows a cosine to a fixed step (`decay_steps`, nanoGPT's lr_decay_iters): never
+  a function of --steps, so rerunning with a larger --steps extends a run without changing its past.
 - Checkpoints (safetensors: LoRA weights and AdamW state; JSON: step, losses, config) go to
   DIR/checkpoint/; the usable adapter (adapter_config.json + adapter_model.safetensors, in
   float16 to halve its size) and a profile that names it (DIR/profile.toml) are written at
@@ -62,8 +63,9 @@ class TrainConfig:
 
     steps: int = 150
     batch_size: int = 8
-    lr: float = 1e-3  # AdamW, after a linear warm-up over `warmup` steps; then constant
+    lr: float = 1e-3  # AdamW, after a linear warm-up over `warmup` steps
     warmup: int = 10
+    decay_steps: int = 0  # cosine decay to lr/10 at this step (nanoGPT's lr_decay_iters); 0: constant
     rank: int = 8  # LoRA rank r and scale alpha / r
     alpha: int = 16
     dropout: float = 0.05
@@ -73,6 +75,7 @@ class TrainConfig:
     eval_split: float = 0.1  # share of the pairs held out, by category (else by product)
     eval_categories: tuple[str, ...] = ()  # or exactly these categories
     precision: str = "auto"  # fp32 | bf16 (autocast) | auto: bf16 on a GPU that has it, else fp32
+    gate_filter: bool = True  # train only on ads the publishability gate passes (see publishable)
 
     def key(self) -> dict[str, Any]:
         """What must match to resume: all but the step count."""
@@ -134,6 +137,24 @@ def split_pairs(pairs: list[CopyPair], eval_split: float, eval_categories: tuple
     if not train:
         raise ValueError("the eval split leaves no pairs to train on")
     return train, evals, sorted(held)
+
+
+def publishable(pairs: list[CopyPair]) -> tuple[list[CopyPair], dict[str, int]]:
+    """The pairs whose ad passes the publishability gate (`generate.gate.check`, as the copy
+    stage applies it), and rule -> pairs it rejected. An ad the gate rejects teaches the model
+    text that the copy stage would then drop (a number or name the facts do not have, an echo of
+    an example ad): training on it lowers the share of usable variants."""
+    from collections import Counter
+
+    from creative.generate import gate
+
+    kept, rejected = [], Counter()
+    for p in pairs:
+        rules = {r.rule for r in gate.check(p.copy, p.facts, p.facts.language, name_field="headline")}
+        rejected.update(rules)
+        if not rules:
+            kept.append(p)
+    return kept, dict(rejected.most_common())
 
 
 # -- examples -------------------------------------------------------------------------------
@@ -276,15 +297,30 @@ def _device(model: Any) -> str:
 
 
 def base_profile(profile: "Profile") -> "Profile":
-    """The profile with no adapter on its lm candidates: training starts from the base weights."""
+    """The profile with no adapter on its lm candidates: training starts from the base weights.
+    A candidate listed both with an adapter and without (auto's SmolLM2) appears once, as the
+    plain entry: its options and notes describe the base, not the adapter."""
     from creative.models import Role
 
-    lm = tuple(e.model_copy(update={"adapter": None}) for e in profile.candidates(Role.lm))
-    return profile.model_copy(update={"roles": {**profile.roles, Role.lm: lm}})
+    def weights(e: Any) -> tuple:
+        return (e.source, e.loader, e.id, e.revision, e.package, e.file, e.path, json.dumps(e.config, sort_keys=True))
+
+    plain = {weights(e): e for e in profile.candidates(Role.lm) if e.adapter is None}
+    lm, seen = [], set()
+    for e in profile.candidates(Role.lm):
+        key = weights(e)
+        if key not in seen:
+            seen.add(key)
+            lm.append(plain.get(key) or e.model_copy(update={"adapter": None}))
+    return profile.model_copy(update={"roles": {**profile.roles, Role.lm: tuple(lm)}})
 
 
 def lora_model(lm: "LanguageModel", config: TrainConfig) -> Any:
-    """The base model wrapped with fresh LoRA layers (B = 0: it starts as the base); only they train."""
+    """A copy of the base model wrapped with fresh LoRA layers (B = 0: it starts as the base);
+    only they train. A copy, because peft changes the model it wraps, and `lm` stays the shared
+    base of its registry."""
+    import copy
+
     import torch
     from peft import LoraConfig, get_peft_model
 
@@ -294,7 +330,7 @@ def lora_model(lm: "LanguageModel", config: TrainConfig) -> Any:
         raise ValueError(f"{lm.name} has none of the LoRA target modules {', '.join(config.targets)}")
     torch.manual_seed(config.seed)  # LoRA's A matrices are drawn at random
     lora = LoraConfig(r=config.rank, lora_alpha=config.alpha, lora_dropout=config.dropout, target_modules=targets, bias="none", task_type="CAUSAL_LM")
-    return get_peft_model(lm.model, lora)
+    return get_peft_model(copy.deepcopy(lm.model), lora)
 
 
 def autocast_dtype(precision: str, device: str) -> Any:
@@ -376,7 +412,7 @@ def write_profile(out: Path, base: "Profile", base_ref: str, entry: Any, record:
     lm["adapter"] = {
         "source": "path",
         "path": ".",
-        "licence": licence or f"yours: trained on your pairs ({record['data']['file']}) over {entry.name} ({entry.licence})",
+        "licence": licence or f"yours: trained on your pairs ({', '.join(record['data']['files'])}) over {entry.name} ({entry.licence})",
         "commercial": entry.commercial,
         "size_mb": round(size, 2),
         "merge": True,
@@ -425,7 +461,7 @@ def peak_memory_mb(device: str) -> float | None:
 
 def train_copywriter(
     models: "Models",
-    pairs_path: str | Path,
+    pairs_path: str | Path | list[str | Path],
     out_dir: str | Path,
     config: TrainConfig = TrainConfig(),
     *,
@@ -455,8 +491,15 @@ def train_copywriter(
     languages = res.entry.options.get("languages", ["en", "zh"]) if res.entry else []
     foreign = [p for p in pairs if p.facts.language not in languages]
     if foreign:
-        raise ValueError(f"{pairs_path} line {foreign[0].line}: language {foreign[0].facts.language!r}, but {res.model} writes only {', '.join(languages)}")
+        raise ValueError(f"{foreign[0].source} line {foreign[0].line}: language {foreign[0].facts.language!r}, but {res.model} writes only {', '.join(languages)}")
+    files = [Path(p).name for p in (pairs_path if isinstance(pairs_path, (list, tuple)) else [pairs_path])]
     train, evals, held = split_pairs(pairs, config.eval_split, config.eval_categories, config.seed)
+    written = len(train)
+    gate_rejected: dict[str, int] = {}
+    if config.gate_filter:
+        train, gate_rejected = publishable(train)
+        if not train:
+            raise ValueError(f"none of the {written} training ads passes the publishability gate ({gate_rejected}); train with gate_filter off (--no-gate-filter)")
     lm = models.get("lm")
     if lm.adapter:
         raise ValueError(f"{lm.name} already carries the adapter {lm.adapter}; train from the base weights (creative.train.copywriter.base_profile)")
@@ -483,7 +526,10 @@ def train_copywriter(
         eval_base = eval_loss(model, tok, evals, amp)
 
     record = {
-        "data": {"file": Path(pairs_path).name, "pairs": len(pairs), "train_pairs": len(train), "eval_pairs": len(evals), "eval_groups": held},
+        "data": {
+            "files": files, "pairs": len(pairs), "train_pairs": len(train), "train_pairs_gate_rejected": written - len(train),
+            "gate_rejections": gate_rejected, "eval_pairs": len(evals), "eval_groups": held,
+        },
         "config": {**asdict(config), "targets": list(config.targets), "eval_categories": list(config.eval_categories)},
         "base": {"model": lm.name, "profile": base_ref},
     }
@@ -494,7 +540,7 @@ def train_copywriter(
     for step in bar:
         torch.manual_seed(config.seed * 1_000_003 + step)  # LoRA dropout: the same masks on a resumed run
         for g in opt.param_groups:
-            g["lr"] = config.lr * min(1.0, (step + 1) / max(1, config.warmup))
+            g["lr"] = learning_rate(config, step)
         batch = collate(step_examples(tok, train, step, config.batch_size, config.seed), _pad_id(tok), device)
         loss = target_loss(model, batch, amp)
         opt.zero_grad(set_to_none=True)
@@ -533,6 +579,17 @@ def train_copywriter(
     }
     _write_record(out, record | {"result": result}, res.entry, models.profile, base_ref, licence)
     return report
+
+
+def learning_rate(config: TrainConfig, step: int) -> float:
+    """Linear warm-up, then constant, or cosine down to lr/10 by `decay_steps` and flat after.
+    Depends on the step and the config only, never on `steps`: extending a run keeps its past."""
+    if step < config.warmup:
+        return config.lr * (step + 1) / config.warmup
+    if not config.decay_steps:
+        return config.lr
+    progress = min(1.0, (step - config.warmup) / max(1, config.decay_steps - config.warmup))
+    return config.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
 def _tail_mean(losses: list[float], n: int = 10) -> float | None:

@@ -11,7 +11,7 @@ JSONL, one object a line (as in datasets/copywriter/):
 CSV, a header and one pair a row: the catalog's columns (README, "The batch script"; attributes
 as `key=value;key=value`) plus `platform`, one `copy_<field>` column per copy field
 (`copy_headline`, `copy_description`, `copy_primary_text`, `copy_subline`, `copy_body`;
-`copy_cta` is read and ignored), and optional `category` and `id`.
+`copy_cta`, like a JSONL "cta", is read and ignored), and optional `category` and `id`.
 
 Every field the platform's ad has (platforms.toml) but the call to action, which the copy stage
 chooses from a list, must be there and within the platform's limit, counted the platform's way.
@@ -54,18 +54,21 @@ class CopyPair:
     id: str = ""
     group: str = ""  # the product (sku, else brand + title): its pairs stay on one side of a split
     line: int = 0  # where it is in the file (1-based; CSV: the header is line 1)
+    source: str = ""  # the file
 
 
-def read_pairs(path: str | Path) -> list[CopyPair]:
-    """Every pair of a JSONL (`.jsonl`, `.json`) or CSV file, in file order. Raises PairsError
-    naming the file (and the line) when the file is missing, empty, or a row is bad."""
-    path = Path(path)
-    if not path.is_file():
-        raise PairsError(f"pairs file not found: {path}")
-    rows = _jsonl_rows(path) if path.suffix.lower() in {".jsonl", ".json"} else _csv_rows(path)
-    pairs = [_pair(record, line, path) for line, record in rows]
-    if not pairs:
-        raise PairsError(f"{path}: no pairs")
+def read_pairs(paths: str | Path | list[str | Path]) -> list[CopyPair]:
+    """Every pair of one or more JSONL (`.jsonl`, `.json`) or CSV files, in file order. Raises
+    PairsError naming the file (and the line) when a file is missing or empty, or a row is bad."""
+    pairs: list[CopyPair] = []
+    for path in [Path(p) for p in (paths if isinstance(paths, (list, tuple)) else [paths])]:
+        if not path.is_file():
+            raise PairsError(f"pairs file not found: {path}")
+        rows = _jsonl_rows(path) if path.suffix.lower() in {".jsonl", ".json"} else _csv_rows(path)
+        mine = [_pair(record, line, path) for line, record in rows]
+        if not mine:
+            raise PairsError(f"{path}: no pairs")
+        pairs += mine
     return pairs
 
 
@@ -113,7 +116,7 @@ def _pair(record: dict[str, Any], line: int, path: Path) -> CopyPair:
     copy_in = {**copy_in, **{k[len(COPY_PREFIX):]: v for k, v in record.items() if k.startswith(COPY_PREFIX) and v not in (None, "")}}
     spec = data.load("platforms")[platform]
     written = fields_of(platform)
-    unknown = [f for f in copy_in if f not in spec["fields"]]
+    unknown = [f for f in copy_in if f not in spec["fields"] and f != "cta"]  # the button is chosen, never trained: ignored
     if unknown:
         raise PairsError(f"{where}: {', '.join(map(repr, unknown))} is not a field of {platform} ({', '.join(spec['fields'])})")
     copy = {f: clean_text(str(copy_in.get(f) or "")) for f in written}
@@ -131,4 +134,4 @@ def _pair(record: dict[str, Any], line: int, path: Path) -> CopyPair:
     except (ValueError, TypeError) as e:  # pydantic's ValidationError is a ValueError
         raise PairsError(f"{where}: {describe_error(e)}") from None
     group = str(record.get("sku") or "").strip() or f"{facts.brand}|{facts.title}"
-    return CopyPair(facts, platform, copy, str(record.get("category") or "").strip(), str(record.get("id") or "").strip(), group, line)
+    return CopyPair(facts, platform, copy, str(record.get("category") or "").strip(), str(record.get("id") or "").strip(), group, line, str(path))
