@@ -550,7 +550,6 @@ def train_copywriter(
     t_start = time.perf_counter()
     out = Path(out_dir)
     ckpt = out / "checkpoint"
-    ckpt.mkdir(parents=True, exist_ok=True)
     pairs = read_pairs(pairs_path)
     res = models.resolutions["lm"]
     languages = res.entry.options.get("languages", ["en", "zh"]) if res.entry else []
@@ -565,6 +564,7 @@ def train_copywriter(
         train, gate_rejected = publishable(train)
         if not train:
             raise ValueError(f"none of the {written} training ads passes the publishability gate ({gate_rejected}); train with gate_filter off (--no-gate-filter)")
+    ckpt.mkdir(parents=True, exist_ok=True)  # only once the data is known to be good
     lm = models.get("lm")
     if lm.adapter:
         raise ValueError(f"{lm.name} already carries the adapter {lm.adapter}; train from the base weights (creative.train.copywriter.base_profile)")
