@@ -335,7 +335,7 @@ def cmd_banners(args: argparse.Namespace) -> int:
         b.save(path)
         written.append({"path": str(path), "size": b.size, "rank": b.rank, "score": b.score, "scores": b.scores,
                         "visual_source": b.metadata["visual_source"], "mode": b.metadata["mode"]})
-    fallbacks = banners[0].metadata["fallbacks"] if banners else []
+    fallbacks = list(dict.fromkeys(n for b in banners for n in b.metadata["fallbacks"]))
     for note in fallbacks:
         _warn(note)
     if args.json:
@@ -425,6 +425,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
     for failure in summary.failed:
         where = failure.get("where") or f"line {failure['line']}"
         print(f"  failed: {failure['sku'] or '?'} ({where}): {failure['error']}", file=sys.stderr)
+    for sku, flags in summary.text_flags.items():
+        for flag in flags:
+            _warn(f"{sku}: banner text: {flag}")
     return EXIT_OK if summary.ok else EXIT_FAILED
 
 

@@ -35,11 +35,21 @@ def from_hls(h: float, l: float, s: float) -> RGB:  # noqa: E741 - HLS is the st
     return round(r * 255), round(g * 255), round(b * 255)
 
 
+_c = np.arange(256) / 255.0
+# sRGB -> linear for every 8-bit value (WCAG 2.x; the 0.04045 knee of IEC 61966-2-1)
+_LINEAR = np.where(_c <= 0.04045, _c / 12.92, ((_c + 0.055) / 1.055) ** 2.4)
+_WEIGHTS = np.array([0.2126, 0.7152, 0.0722])
+
+
 def relative_luminance(rgb: np.ndarray) -> np.ndarray:
-    """WCAG relative luminance of sRGB values 0..255 (last axis: R, G, B)."""
-    c = np.asarray(rgb, dtype=np.float64) / 255.0
+    """WCAG relative luminance of sRGB values 0..255 (last axis: R, G, B). 8-bit pixels go
+    through a lookup table (the same numbers, without a power per pixel)."""
+    a = np.asarray(rgb)
+    if a.dtype == np.uint8:
+        return _LINEAR[a] @ _WEIGHTS
+    c = a.astype(np.float64) / 255.0
     lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-    return lin @ np.array([0.2126, 0.7152, 0.0722])
+    return lin @ _WEIGHTS
 
 
 def contrast_ratio(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray:
@@ -50,11 +60,15 @@ def contrast_ratio(a: np.ndarray | float, b: np.ndarray | float) -> np.ndarray:
 
 def worst_contrast(colour: RGB, pixels: np.ndarray) -> float:
     """The lowest contrast between a text colour and any pixel behind it: the worst case."""
-    lum = relative_luminance(pixels.reshape(-1, 3)[:, :3])
-    if lum.size == 0:
+    px = pixels.reshape(-1, pixels.shape[-1])[:, :3]
+    if px.size == 0:
         return 21.0
     text = float(relative_luminance(np.array(colour)))
-    return float(contrast_ratio(text, lum).min())
+    # the worst pixel is the one closest in luminance to the text, from below or from above
+    lum = relative_luminance(px)
+    below, above = lum[lum <= text], lum[lum >= text]
+    nearest = ([below.max()] if below.size else []) + ([above.min()] if above.size else [])
+    return float(contrast_ratio(text, np.array(nearest)).min())
 
 
 def to_lab(rgb: RGB) -> np.ndarray:

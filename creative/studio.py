@@ -166,62 +166,58 @@ class Studio:
         report(0.0, "analyzing")
         start = time.perf_counter()
         analyses = self.analyze_many(products)
-        encode_seconds = (time.perf_counter() - start) / max(1, len(products))
-        out = []
-        for i, (product, analysis, product_seed) in enumerate(zip(products, analyses, seeds)):
+        timings = [{"analyze": round((time.perf_counter() - start) / max(1, len(products)), 3)} for _ in products]
 
-            def stage_progress(share: float, stage: str, i=i, title=product.title) -> None:
-                report((i + share) / len(products), f"{title[:40]}: {stage}" if len(products) > 1 else stage)
+        # every product's captions and copy (and banner words) in one batched decode
+        text_share = STAGE_SHARES["banners"] - STAGE_SHARES["text"]
+        requests = [self._text_requests(p, a, s, settings, rules) for p, a, s in zip(products, analyses, seeds)]
+        report(STAGE_SHARES["text"] / len(products), STAGE_LABELS["text"])
+        start = time.perf_counter()
+        flat = write(self.models, [r for rs in requests for r in rs], progress=lambda f: report((STAGE_SHARES["text"] + text_share * f) / len(products), STAGE_LABELS["text"]))
+        for t in timings:
+            t["text"] = round((time.perf_counter() - start) / max(1, len(products)), 3)
+        out, i = [], 0
+        for k, (product, analysis, product_seed, mine) in enumerate(zip(products, analyses, seeds, requests)):
+            drafts, i = flat[i : i + len(mine)], i + len(mine)
 
-            out.append(self._generate_one(product, analysis, product_seed, encode_seconds, settings, brand, rules, stage_progress))
+            def banner_steps(fraction: float, step: str, k=k, title=product.title) -> None:
+                share = STAGE_SHARES["banners"] + (1 - STAGE_SHARES["banners"]) * fraction
+                report((k + share) / len(products), f"{title[:40]}: banners: {step}" if len(products) > 1 else f"banners: {step}")
+
+            report((k + STAGE_SHARES["banners"]) / len(products), f"{product.title[:40]}: banners" if len(products) > 1 else STAGE_LABELS["banners"])
+            out.append(self._finish_one(product, analysis, product_seed, settings, mine, drafts, timings[k], brand, banner_steps))
         return out
 
-    def _generate_one(self, product: Product, analysis: Analysis, seed: int, encode_seconds: float, settings: Settings, brand, rules, progress) -> CreativeSet:
-        timings = {"analyze": round(encode_seconds, 3)}
-
-        def timed(stage: str, fn, *args, **kwargs):
-            progress(STAGE_SHARES[stage], STAGE_LABELS[stage])
-            t = time.perf_counter()
-            result = fn(*args, **kwargs)
-            timings[stage] = round(timings.get(stage, 0.0) + time.perf_counter() - t, 3)
-            return result
-
-        common = {"seed": seed, "analysis": analysis}
+    def _text_requests(self, product: Product, analysis: Analysis, seed: int, settings: Settings, rules) -> list[TextRequest]:
+        """Captions, then each platform's copy, then the banner's words if no platform gives them."""
         platforms = list(dict.fromkeys(settings.platforms or product.platforms))
-        # captions and every platform's copy (and the banner's words) in one batched decode
         requests = [TextRequest(product, analysis, CAPTIONS, settings.n_captions, seed=seed)]
         requests += [TextRequest(product, analysis, p, settings.n_copies, seed=seed, rules=rules) for p in platforms]
         if "banner" not in platforms:
             requests.append(TextRequest(product, analysis, "banner", 1, seed=seed, rules=rules))
-        text_start, text_share = STAGE_SHARES["text"], STAGE_SHARES["banners"] - STAGE_SHARES["text"]
+        return requests
 
-        def text_steps(fraction: float) -> None:
-            progress(text_start + text_share * fraction, f"copy ({', '.join(platforms)}) and captions")
-
-        drafts = timed("text", write, self.models, requests, progress=text_steps)
+    def _finish_one(self, product, analysis, seed, settings, requests, drafts, timings, brand, banner_steps) -> CreativeSet:
+        """One product's drafts ranked, its banners made, all of it as a CreativeSet."""
         drafts[0] = add_captioner(self.models, product, drafts[0], product.language, seed)
         ranked = [rank_text(d, r.n, r.section, self._clip_for(d)) for r, d in zip(requests, drafts)]
         captions = ranked[0]
-        copy = dict(zip(platforms, ranked[1:]))
+        copy = {r.platform: res for r, res in zip(requests[1:], ranked[1:]) if r.platform in (settings.platforms or product.platforms)}
         words = copy.get("banner") or ranked[-1]
-        banner_start = STAGE_SHARES["banners"]  # the longest stage reports its own steps, within its share
-
-        def banner_steps(fraction: float, step: str) -> None:
-            progress(banner_start + (1 - banner_start) * fraction, f"banners: {step}")
-
-        banners = timed(
-            "banners",
-            self.banners,
+        start = time.perf_counter()
+        banners = self.banners(
             product,
+            analysis=analysis,
             copy=banner_copy_from(words.kept),
             caption=captions.kept[0].fields["caption"] if captions.kept else None,
             progress=banner_steps,
             sizes=settings.sizes,
             n=settings.n_visuals,
             style=settings.style,
+            seed=seed,
             brand=brand,
-            **common,
         )
+        timings["banners"] = round(time.perf_counter() - start, 3)
         notes = analysis.fallbacks + captions.notes + [n for r in copy.values() for n in r.notes] + [f for b in banners for f in b.metadata.get("fallbacks", [])]
         return CreativeSet(
             product=product,

@@ -12,7 +12,6 @@ from PIL import Image, ImageDraw
 from creative import data
 from creative.compose import (
     BannerCopy,
-    FontNotFoundError,
     LayerSpec,
     all_sizes,
     banner_size,
@@ -24,7 +23,7 @@ from creative.compose import (
     render_banner,
     template_for,
 )
-from creative.compose import typeset
+from creative.compose import fonts, shaping, typeset
 from creative.colour import AA_NORMAL, contrast_ratio, relative_luminance, worst_contrast
 from creative.inputs.product import Product
 
@@ -69,6 +68,13 @@ def compose(size: str, copy: BannerCopy, *, background=None, brand=None, assets=
     return render_banner(spec, assets), assets
 
 
+def _drawable(line: str, layer) -> bool:
+    """Every character of a drawn line is set in a face that has a glyph for it (no tofu)."""
+    weight = typeset.BOLD if layer.weight == "bold" else typeset.REGULAR
+    shaped = shaping.shape(line, weight, "en")
+    return shaped.text == line and all(fonts.covers(s.face, line[s.start : s.end]) for s in shaped.spans)
+
+
 def test_sizes_and_safe_zones_are_data():
     sizes = all_sizes()
     for name in ("1080x1080", "1080x1350", "1080x1920", "1200x628", "1200x1200", "300x250", "728x90", "160x600", "320x50"):
@@ -103,8 +109,7 @@ def test_text_stays_inside_the_safe_zone_with_aa_contrast_in_every_size(copy):
             assert layer.ink.inside(safe), (name, layer.role, layer.ink, safe)
             assert layer.contrast >= AA_NORMAL, (name, layer.role, layer.contrast)
             assert "\u25a1" not in "".join(layer.lines)
-            font = typeset.FontChoice(layer.font, layer.font_index)
-            assert all(typeset.covers(font, ch) for ch in "".join(layer.lines)), (name, layer.role)
+            assert not layer.missing and all(_drawable(line, layer) for line in layer.lines), (name, layer.role)
         # independent of the spec: every glyph pixel actually drawn is inside the safe box
         ys, xs = np.nonzero(np.asarray(out.ink))
         assert xs.min() >= safe.x and xs.max() < safe.right and ys.min() >= safe.y and ys.max() < safe.bottom, name
@@ -122,7 +127,16 @@ def test_copy_is_spelled_exactly_when_it_fits():
     assert "NotoSansCJK" in head.font
 
 
-def test_emoji_are_removed_and_recorded_never_drawn_as_boxes():
+@pytest.fixture
+def no_colour_emoji_font(monkeypatch):
+    """A machine with no colour emoji font (fontconfig finds none), whatever this one has."""
+    monkeypatch.setattr(fonts, "emoji_face", lambda: None)
+    shaping.shape.cache_clear()
+    yield
+    shaping.shape.cache_clear()
+
+
+def test_emoji_are_removed_and_recorded_never_drawn_as_boxes(no_colour_emoji_font):
     out, _ = compose("1080x1080", EMOJI)
     head = out.spec.layer("headline")
     assert " ".join(head.lines) == "Summer sale on trail shoes"
@@ -186,15 +200,26 @@ def test_a_bad_brand_kit_names_the_problem(tmp_path):
         load_brand_kit(missing)
 
 
-def test_chinese_without_a_cjk_font_is_a_clear_error(monkeypatch):
-    real = typeset.system_font.__wrapped__
+def test_text_no_font_can_draw_is_removed_and_flagged_never_drawn_as_tofu(monkeypatch):
+    # Before: a missing CJK font raised FontNotFoundError and the whole banner failed; now the
+    # characters are removed, named on the layer (`missing`) and the banner is flagged.
+    real_chain = fonts.chain.__wrapped__
 
-    def no_cjk(kind: str):
-        return None if kind.startswith("cjk") else real(kind)
+    def no_cjk(script, lang, weight):
+        return () if script in ("Hani", "Hira", "Kana", "Hang") else real_chain(script, lang, weight)
 
-    monkeypatch.setattr(typeset, "system_font", no_cjk)
-    with pytest.raises(FontNotFoundError, match="fonts-noto-cjk"):
-        compose("1080x1080", LONG_ZH)
+    monkeypatch.setattr(fonts, "chain", no_cjk)
+    monkeypatch.setattr(fonts, "all_faces", lambda weight: tuple(f for f in real_chain("Latn", "en", weight)))
+    monkeypatch.setattr(fonts, "system_face_for", lambda codepoint, weight: None)
+    shaping.shape.cache_clear()
+    try:
+        out, _ = compose("1080x1080", BannerCopy("Hush 40 头戴式耳机", "Bluetooth 5.3", "Shop now"))
+    finally:
+        shaping.shape.cache_clear()
+    head = out.spec.layer("headline")
+    assert head.missing == "头戴式耳机"
+    assert " ".join(head.lines) == "Hush 40"
+    assert any("no installed font" in c and "头" in c for c in head.changes)
 
 
 def test_the_layer_spec_round_trips_through_json_and_re_renders_identically():

@@ -135,3 +135,23 @@ def test_grounding_keeps_decimal_numbers_and_ratios_whole():
     p = Product(images=[Image.new("RGB", (8, 8))], title="Pour 1.0 L kettle", description="Holds 1.0 L. Made of 18/8 steel; 40.5 cm tall.", attributes={"capacity": "1.5 L"})
     facts = ground(p).facts
     assert "1.0 L kettle" in facts and "Holds 1.0 L. Made of 18/8 steel; 40.5 cm tall." in facts and "capacity: 1.5 L" in facts
+
+
+def test_the_decoder_writes_no_number_the_facts_do_not_have():
+    # a vocabulary in miniature: single digits, a number, a space-led number, a unit, a code
+    import torch
+
+    from creative.condition.structured import _foreign_numbers, _Vocab
+
+    texts = ["1", "2", "5", "6", " 2", ".", "0", " 12", "x3", "265", " kg"]
+    vocab = _Vocab(texts, {}, None, {}, [], [i for i, t in enumerate(texts) if any(c.isdigit() for c in t)], torch.tensor([t[:1].isdigit() or t[:1] in ".," for t in texts]))
+    facts = frozenset({"265", "12", "1.0"})
+
+    def allowed(text):
+        banned, unfinished = _foreign_numbers(text, vocab, facts)
+        return {texts[i] for i in vocab.digits} - {texts[i] for i in banned}, unfinished
+
+    assert allowed("weighs ") == ({"1", "2", " 2", " 12", "265"}, False)
+    assert allowed("weighs 26") == ({"5", " 2", " 12"}, True)  # only "265" may follow; " kg" is held back too
+    assert allowed("holds 1.") == ({"0", " 2", " 12"}, True)
+    assert allowed("UK 12") == ({" 2", " 12"}, False)  # "12" is whole: a digit would make it another number

@@ -96,7 +96,11 @@ def page(studio_url):
     sync_playwright = _need_browser()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        # The browser stands for the user's machine, with its own fonts: a fresh-machine run of
+        # the suite hides the system's fonts from creative (FONTCONFIG_FILE), not from Chromium,
+        # which cannot draw a page with none.
+        env = {k: v for k, v in os.environ.items() if k != "FONTCONFIG_FILE"}
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=env)
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
         page.set_default_timeout(60_000)
         page.goto(studio_url, wait_until="load")

@@ -23,9 +23,10 @@ class BatchOptions(Settings):
     threads: int | None = None
 
 
-def make_sku(studio, row: CatalogRow, options: BatchOptions, brand=None, rules=None) -> tuple[dict[str, bytes], list[dict[str, Any]]]:
-    """Everything one SKU produces, as files in memory and manifest rows (engine-independent)."""
-    creative_set = studio.generate(row.product, seed=sku_seed(row.sku, options.seed), brand=brand, rules=rules, **options.generate_kwargs())
+def make_sku(studio, row: CatalogRow, options: BatchOptions, brand=None, rules=None, progress=None) -> tuple[dict[str, bytes], list[dict[str, Any]]]:
+    """Everything one SKU produces, as files in memory and manifest rows (engine-independent).
+    `progress(fraction, stage)` follows the pipeline's stages (`Studio.generate`)."""
+    creative_set = studio.generate(row.product, seed=sku_seed(row.sku, options.seed), brand=brand, rules=rules, progress=progress, **options.generate_kwargs())
     return creative_set.files(), manifest_rows(row.sku, sku_folder(row.sku), creative_set)
 
 

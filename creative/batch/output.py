@@ -102,6 +102,7 @@ def manifest_rows(sku: str, folder: str, creative_set) -> list[dict[str, Any]]:
                 "text": b.metadata.get("copy", {}).get("headline", ""),
                 "models": {"clip": models.get("clip"), "diffusion": models.get("diffusion"), "safety": models.get("safety"), "visual_source": b.metadata.get("visual_source")},
             }
+            | ({"text_flags": b.metadata["text_flags"]} if b.metadata.get("text_flags") else {})
         )
     for platform, variants in creative_set.copy.items():
         for rank, v in enumerate(variants, 1):

@@ -23,6 +23,7 @@ class BatchSummary:
     skipped: list[str] = field(default_factory=list)  # already done by an earlier run
     failed: list[dict[str, Any]] = field(default_factory=list)  # {"sku", "line", "where", "error"}
     seconds: float = 0.0
+    text_flags: dict[str, list[str]] = field(default_factory=dict)  # SKU -> text its banners could not draw
 
     @property
     def ok(self) -> bool:
@@ -90,7 +91,8 @@ def run_batch(
     from tqdm.auto import tqdm
 
     bar = tqdm(total=len(todo), unit="product", desc="banners", disable=not progress, file=sys.stderr)
-    results = run_local(todo, options) if engine == "local" else _run_ray(todo, options, ray_address, workers)
+    # the bar names the stage the local engine is in; Ray's workers report whole products
+    results = run_local(todo, options, stage=bar.set_postfix_str) if engine == "local" else _run_ray(todo, options, ray_address, workers)
     for row, files_or_error in results:
         if isinstance(files_or_error, str):
             record_error(row, files_or_error)
@@ -104,6 +106,9 @@ def run_batch(
             atomic_write_bytes(inside(out, target / "creative.json"), files["creative.json"])
             rows += append_rows(manifest, skipped_image_rows(row) + set_rows)
             summary.done.append(row.sku)
+            flags = list(dict.fromkeys(f for r in set_rows for f in r.get("text_flags", [])))
+            if flags:
+                summary.text_flags[row.sku] = flags
         bar.update(1)
     bar.close()
     write_manifest_csv(out, rows)

@@ -16,7 +16,7 @@ from creative import data
 from creative.compose.layout import BannerSize, all_sizes, banner_size, plan, template_for
 from creative.compose.render import Rendered, placed_product, render, render_banner
 from creative.compose.spec import BannerCopy, LayerSpec, TextBlock, TextLayer
-from creative.compose.typeset import FontNotFoundError
+from creative.compose.fonts import FontNotFoundError
 from creative.generate.text import Candidate
 from creative.geometry import Box
 from creative.inputs.brand import BrandKit, load_brand_kit, save_brand_kit

@@ -5,7 +5,8 @@
 Each `Banner` keeps its layer spec and the assets it was drawn from, so it can be drawn again
 with other words or colours (`rerender`) without running diffusion. Its metadata says what
 made it: the visual, the cutout, the copy and where it came from, every text change the
-renderer made, the models of every role and what fell back.
+renderer made, text no font could draw (`text_flags`), the models of every role and what fell
+back.
 """
 
 from __future__ import annotations
@@ -115,8 +116,9 @@ def compose_banners(
                 "copy": {"headline": copy.headline, "subline": copy.subline, "cta": copy.cta},
                 "copy_source": copy_source,
                 "text": text_metadata(out.spec),
+                "text_flags": (flags := text_flags(out.spec)),
                 "models": dict(models or {}),
-                "fallbacks": notes,
+                "fallbacks": list(dict.fromkeys(notes + [f"banner text: {f}" for f in flags])),
             }
             banners.append(Banner(out.image, out.spec.size_name, {}, 0.0, metadata, out.spec, assets))
     return banners
@@ -139,7 +141,9 @@ def rerender(banner: Banner, *, copy: BannerCopy | None = None, copy_source: str
         cta.button = {"requested": button_colour or None}
     out = render_banner(spec, banner.assets)
     words = BannerCopy(*(out.spec.layer(r).text for r in ("headline", "subline", "cta")))
-    metadata = banner.metadata | {"copy": vars(words).copy(), "text": text_metadata(out.spec)}
+    flags = text_flags(out.spec)
+    fallbacks = [f for f in banner.metadata.get("fallbacks", []) if not f.startswith("banner text: ")] + [f"banner text: {f}" for f in flags]
+    metadata = banner.metadata | {"copy": vars(words).copy(), "text": text_metadata(out.spec), "text_flags": flags, "fallbacks": list(dict.fromkeys(fallbacks))}
     if copy is not None:
         metadata["copy_source"] = copy_source
     return Banner(out.image, banner.size, dict(banner.scores), banner.score, metadata, out.spec, banner.assets, banner.rank)
@@ -150,3 +154,15 @@ def text_metadata(spec: LayerSpec) -> dict[str, Any]:
         layer.role: {"lines": layer.lines, "size": layer.size, "font": Path(layer.font).name if layer.font else None, "changes": layer.changes}
         for layer in spec.layers()
     }
+
+
+def text_flags(spec: LayerSpec) -> list[str]:
+    """What is wrong with the text as drawn: characters no installed font has (removed), scripts
+    drawn without shaping. Empty when every character was drawn, shaped, by a real font."""
+    flags = []
+    for layer in spec.layers():
+        if layer.missing:
+            flags.append(f"{layer.role}: characters no installed font can draw were left out: {layer.missing}")
+        if layer.unshaped:
+            flags.append(f"{layer.role}: {layer.unshaped} text drawn without shaping (this Pillow has no Raqm layout)")
+    return flags

@@ -36,14 +36,19 @@ class TextLayer:
     line_height: float = 1.2
     colour: str | None = None  # None: chosen at render time for contrast
     # -- measured when rendered --
-    font: str = ""
+    font: str = ""  # the main face (file path); `fonts` lists every face used
     font_index: int = 0
+    fonts: list[str] = field(default_factory=list)  # faces used, as "file#index@weight"
+    direction: str = ""  # ltr | rtl: the paragraph direction the text was set in
     size: int = 0
     lines: list[str] = field(default_factory=list)
     ink: Box | None = None  # where the glyphs are (never outside the safe box)
+    line_boxes: list[Box] = field(default_factory=list)  # each line's glyphs, top to bottom
     drawn_colour: str = ""  # the colour used (the input colour, or the one chosen for contrast)
     contrast: float | None = None  # worst-case WCAG ratio against the pixels behind the text
     changes: list[str] = field(default_factory=list)  # characters removed, text shortened
+    missing: str = ""  # characters no installed font can draw (removed): the banner is flagged
+    unshaped: str = ""  # scripts drawn without shaping (no Raqm here): the banner is flagged
     button: dict | None = None  # cta: {"box": [x, y, w, h], "fill": "#hex", "radius": px}
     plate: dict | None = None  # a backing plate drawn for contrast: {"box", "fill", "opacity"}
 
@@ -113,6 +118,7 @@ class LayerSpec:
 def _layer_from_dict(d: dict[str, Any]) -> TextLayer:
     d = dict(d)
     d["ink"] = Box.of(d.get("ink"))
+    d["line_boxes"] = [Box.of(b) for b in d.get("line_boxes", [])]
     return TextLayer(**{f.name: d[f.name] for f in fields(TextLayer) if f.name in d})
 
 

@@ -1,113 +1,35 @@
-"""Typesetting: fonts, clean text, wrapping, and fitting a stack of copy into its region.
+"""Typesetting: fitting a stack of copy (headline, subline, button) into its region.
 
-Text is spelled exactly as given, with two exceptions that are always recorded in the layer's
-`changes`: characters no available font can draw are removed (never drawn as tofu boxes), and
-copy too long for its region at the smallest readable size is shortened with an ellipsis.
+Text is spelled exactly as given, with exceptions that are always recorded in the layer's
+`changes` (and, for characters, in `missing`, which flags the banner):
 
-Emoji are always removed. A colour emoji font is rarely installed on servers (CI has none),
-Pillow draws colour emoji only from bitmap fonts at one fixed size, and a missing glyph draws
-a box. Removing them keeps the line clean; the metadata lists what was removed.
+- characters no installed font can draw are removed, never drawn as tofu boxes;
+- emoji are drawn in colour when a colour emoji font is installed (fontconfig), else removed;
+- copy too long for its region at the smallest readable size is shortened with an ellipsis;
+- a long word (a model code) is broken between characters rather than shrinking the stack.
+
+Shaping, bidi, fonts and line breaking: `creative.compose.shaping` and `creative.compose.fonts`.
+Sizes are found with few trial layouts: every piece of text between two break points is measured
+once at a reference size (shared by all banner sizes), the search runs on those widths scaled to
+each candidate size, and only the chosen size is laid out exactly (stepping down when the exact
+layout does not fit, which the small slack in the estimates makes rare).
 """
 
 from __future__ import annotations
 
 import math
-import os
 import re
-import sys
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-
-from PIL import ImageFont
 
 from creative import data
+from creative.compose import fonts as F
+from creative.compose.fonts import BOLD, REGULAR, FontNotFoundError  # noqa: F401 - re-exported
+from creative.compose.shaping import LineBox, Shaped, clean, clusters, ellipsize, layout_line, line_of, shape, wrap
 from creative.compose.spec import TextBlock, TextLayer
 from creative.inputs.brand import BrandKit
 
-
-class FontNotFoundError(RuntimeError):
-    """No installed font can draw this text (say which package to install)."""
-
-
-# -- fonts ----------------------------------------------------------------------------
-
-
-def _font_dirs() -> list[Path]:
-    home = Path.home()
-    dirs = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), home / ".fonts", home / ".local/share/fonts"]
-    if sys.platform == "darwin":
-        dirs += [Path("/System/Library/Fonts"), Path("/Library/Fonts"), home / "Library/Fonts"]
-    if os.name == "nt":
-        dirs.append(Path(os.environ.get("WINDIR", "C:/Windows")) / "Fonts")
-    extra = os.environ.get("CREATIVE_FONT_DIRS", "")
-    return [Path(p) for p in extra.split(os.pathsep) if p] + dirs
-
-
-@lru_cache(maxsize=1)
-def _installed_fonts() -> dict[str, Path]:
-    """File name (lower case) -> path of every font file under the usual folders (walked once)."""
-    found: dict[str, Path] = {}
-    for root in _font_dirs():
-        if not root.is_dir():
-            continue
-        for dirpath, _, files in os.walk(root):
-            for name in files:
-                if name.lower().endswith((".ttf", ".otf", ".ttc")):
-                    found.setdefault(name.lower(), Path(dirpath) / name)
-    return found
-
-
-@dataclass(frozen=True)
-class FontChoice:
-    path: str
-    index: int = 0  # face inside a .ttc collection
-
-
-@lru_cache(maxsize=None)
-def system_font(kind: str) -> FontChoice | None:
-    """The first installed font of a kind in layouts.toml [fonts] (latin_bold, cjk_regular, ...)."""
-    fonts = _installed_fonts()
-    for name in data.load("layouts")["fonts"][kind]:
-        path = fonts.get(name.lower())
-        if path is not None:
-            return FontChoice(str(path), _simplified_chinese_face(str(path)) if kind.startswith("cjk") else 0)
-    return None
-
-
-@lru_cache(maxsize=None)
-def _simplified_chinese_face(path: str) -> int:
-    """Noto Sans CJK collections hold JP, KR, SC, TC, HK faces; Chinese copy wants SC glyph forms."""
-    if not path.lower().endswith(".ttc"):
-        return 0
-    for index in range(16):
-        try:
-            family = ImageFont.truetype(path, 12, index=index).getname()[0]
-        except OSError:
-            break
-        if family.endswith(" SC") or "SC " in family:
-            return index
-    return 0
-
-
-@lru_cache(maxsize=256)
-def load_font(path: str, index: int, size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(path, size, index=index, layout_engine=ImageFont.Layout.BASIC)
-
-
-_NOTDEF_PROBE = "\U0010fffd"  # a private-use code point no real font maps
-
-
-@lru_cache(maxsize=20000)
-def covers(choice: FontChoice, ch: str) -> bool:
-    """Does the font have a glyph for `ch`? (A missing glyph renders as the font's notdef box.)"""
-    if ch.isspace():
-        return True
-    font = load_font(choice.path, choice.index, 24)
-    mask, probe = font.getmask(ch), font.getmask(_NOTDEF_PROBE)
-    return not (mask.size == probe.size and bytes(mask) == bytes(probe))
-
-
+_NO_LINE_END = set(data.load("fonts")["breaking"]["no_line_end"])
+_NO_LINE_START_SET = set(data.load("fonts")["breaking"]["no_line_start"])
 _CJK = re.compile(r"[\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u31ef\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0002fa1f]")
 
 
@@ -115,127 +37,47 @@ def has_cjk(text: str) -> bool:
     return bool(_CJK.search(text))
 
 
-def choose_font(text: str, weight: str, brand: BrandKit | None) -> FontChoice:
-    """The brand's font when it can draw the text, else a good system font for the script.
-    Chinese needs a CJK font: without one this raises (naming the package), never draws tofu."""
-    cjk = has_cjk(text)
-    kind = f"{'cjk' if cjk else 'latin'}_{'bold' if weight == 'bold' else 'regular'}"
-    if brand is not None:
-        own = brand.font_cjk if cjk else (brand.font_headline if weight == "bold" else brand.font_body)
-        if own:
-            choice = FontChoice(own, _simplified_chinese_face(own) if cjk else 0)
-            if all(covers(choice, ch) for ch in strip_emoji(text)[0]):
-                return choice
-    choice = system_font(kind)
-    if choice is None and cjk:
-        package = data.load("layouts")["fonts"]["cjk_package"]
-        raise FontNotFoundError(
-            f"Chinese text needs a CJK font and none is installed: install {package} "
-            f"(Debian/Ubuntu: apt-get install {package}) or set fonts.cjk in the brand kit"
-        )
-    if choice is None:
-        choice = system_font("latin_bold") or system_font("latin_regular")
-    if choice is None:
-        package = data.load("layouts")["fonts"]["latin_package"]
-        raise FontNotFoundError(f"no usable font found: install {package} or set fonts in the brand kit")
-    return choice
+def brand_font(text: str, weight: str, brand: BrandKit | None) -> str | None:
+    """The brand kit's font for this text (a path or a family name), or None."""
+    if brand is None:
+        return None
+    if has_cjk(text) and brand.font_cjk:
+        return brand.font_cjk
+    return brand.font_headline if weight == "bold" else brand.font_body
 
 
-# -- cleaning -------------------------------------------------------------------------
+@dataclass
+class Prepared:
+    """A layer's text, cleaned and itemised once (the same for every size tried)."""
 
-# Emoji code points and the joiners, selectors and modifiers that build emoji sequences.
-_EMOJI = re.compile(
-    "[\U0001f000-\U0001faff\U0001f1e6-\U0001f1ff\U0001f3fb-\U0001f3ff\u200d\ufe0e\ufe0f\u20e3\U000e0020-\U000e007f"
-    "\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff]"
-)
-_SPACES = re.compile(r"[^\S\u00a0]+")  # no-break spaces are kept: they bind words
-
-
-def strip_emoji(text: str) -> tuple[str, list[str]]:
-    removed = _EMOJI.findall(text)
-    return _SPACES.sub(" ", _EMOJI.sub(" ", text)).strip(), removed
+    layer: TextLayer
+    paragraph: Shaped
+    weight: int
+    brand: str | None
 
 
-def clean_for_font(text: str, choice: FontChoice) -> tuple[str, list[str]]:
-    """Text the font can draw, and a note per kind of change (empty when the text is exact)."""
-    out, emoji = strip_emoji(text)
-    notes = []
-    visible = [e for e in emoji if e not in "\u200d\ufe0e\ufe0f\u20e3" and not "\U0001f3fb" <= e <= "\U0001f3ff"]
-    if visible:
-        notes.append(f"emoji removed (no colour emoji font): {''.join(visible)}")
-    missing = sorted({ch for ch in out if not covers(choice, ch)})
-    if missing:
-        out = _SPACES.sub(" ", "".join(" " if ch in missing else ch for ch in out)).strip()
-        notes.append(f"characters the font cannot draw removed: {''.join(missing)}")
-    return out, notes
-
-
-# -- wrapping -------------------------------------------------------------------------
-
-# Tokens: breakable spaces, single CJK characters, runs of anything else (a no-break space
-# U+00A0 keeps "upper · €89" together).
-_TOKEN = re.compile(r"[^\S\u00a0]+|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+(?:\u00a0+[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+)*")
-# Chinese line-breaking rule (kinsoku): these never start a line.
-_NO_LINE_START = set("，。！？、；：）」』】》〉…·,.!?;:)]}%")
-
-
-def line_width(font: ImageFont.FreeTypeFont, text: str) -> int:
-    """Horizontal extent of the ink and advance, whichever is wider (bearings included)."""
-    if not text:
-        return 0
-    left, _, right, _ = font.getbbox(text)
-    return int(max(right, font.getlength(text)) - min(left, 0) + 0.999)
-
-
-def wrap(text: str, font: ImageFont.FreeTypeFont, width: int, *, split_words: bool = True) -> list[str] | None:
-    """Greedy wrapping: between words for Latin text, between characters for Chinese (keeping
-    punctuation off the start of a line). A word wider than the line is split by characters,
-    or, with split_words=False, the text does not fit (None): a smaller size is better."""
-    lines: list[str] = []
-    cur = ""
-    space = False
-    for tok in _TOKEN.findall(text):
-        if tok.isspace() and "\u00a0" not in tok:
-            space = bool(cur)
-            continue
-        sep = " " if space and cur else ""  # a space in the copy stays a space, in Chinese too
-        space = False
-        candidate = cur + sep + tok
-        if line_width(font, candidate) <= width:
-            cur = candidate
-            continue
-        if cur:
-            if tok[0] in _NO_LINE_START and len(cur) > 1 and has_cjk(cur[-1]):
-                lines.append(cur[:-1])
-                cur = cur[-1]
-                candidate = cur + tok
-                if line_width(font, candidate) <= width:
-                    cur = candidate
-                    continue
-            lines.append(cur)
-        cur = ""
-        if not split_words and line_width(font, tok) > width:
-            return None
-        for ch in tok:  # a token wider than the line: split it by characters
-            if cur and line_width(font, cur + ch) > width:
-                lines.append(cur)
-                cur = ""
-            cur += ch
-    if cur:
-        lines.append(cur)
-    return lines
-
-
-def ellipsize(text: str, font: ImageFont.FreeTypeFont, width: int, max_lines: int) -> list[str]:
-    """Wrap into at most `max_lines`, ending the last with '…' where text had to be cut."""
-    lines = wrap(text, font, width)
-    if len(lines) <= max_lines:
-        return lines
-    kept = lines[: max_lines - 1]
-    last = lines[max_lines - 1]
-    while last and line_width(font, last.rstrip() + "…") > width:
-        last = last[:-1]
-    return kept + [(last.rstrip(" ,.;:，。、") + "…") if last else "…"]
+def prepare(layer: TextLayer, brand: BrandKit | None, language: str) -> Prepared | None:
+    """Clean and itemise a layer's text, recording every change on the layer."""
+    weight = BOLD if layer.weight == "bold" else REGULAR
+    text, notes = clean(layer.text, colour_emoji=F.emoji_face() is not None)
+    own = brand_font(text, layer.weight, brand)
+    paragraph = shape(text, weight, language, own) if text else None
+    if paragraph is not None and paragraph.missing:
+        notes.append(f"characters no installed font can draw, removed: {paragraph.missing}")
+    if paragraph is not None and paragraph.unshaped:
+        notes.append(f"drawn without shaping (Pillow has no Raqm layout): {paragraph.unshaped}")
+    layer.changes = notes
+    layer.missing = paragraph.missing if paragraph else ""
+    layer.unshaped = paragraph.unshaped if paragraph else ""
+    if paragraph is None or not paragraph.text:
+        return None
+    primary = paragraph.primary or (paragraph.spans[0].face if paragraph.spans else None)
+    if primary is None:
+        raise FontNotFoundError(f"no installed font can draw {layer.role!r}: reinstall creative's font packages (pip install fontpkg-noto-sans)")
+    layer.font, layer.font_index = primary.path, primary.index
+    layer.fonts = list(dict.fromkeys(s.face.label for s in paragraph.spans))
+    layer.direction = "rtl" if paragraph.rtl else "ltr"
+    return Prepared(layer, paragraph, weight, own)
 
 
 # -- fitting a block --------------------------------------------------------------------
@@ -244,66 +86,105 @@ def ellipsize(text: str, font: ImageFont.FreeTypeFont, width: int, max_lines: in
 @dataclass
 class Placed:
     layer: TextLayer
-    font: ImageFont.FreeTypeFont
     size: int
-    lines: list[str]
+    lines: list[LineBox]
     x: int  # left of the text block (button for the CTA)
     y: int  # top of the first line box
     w: int
     h: int
     line_pitch: int
-    line_widths: list[int]
+    ascent: int  # first baseline below the top of the line box
+    rtl: bool
     pad_x: int = 0  # CTA: text inset inside the button
     pad_y: int = 0
+    broke_word: bool = False
+    shortened: bool = False
+
+    @property
+    def line_widths(self) -> list[int]:
+        return [line.width for line in self.lines]
 
 
-def _line_box_height(font: ImageFont.FreeTypeFont, n: int, pitch: int) -> int:
-    ascent, descent = font.getmetrics()
-    return ascent + descent + (n - 1) * pitch
+def _estimate_metrics(paragraph: Shaped, size: int) -> tuple[int, int]:
+    """Ascent and descent of the faces a paragraph uses, at a size (font metrics scale linearly)."""
+    asc = desc = 0
+    for face in {s.face for s in paragraph.spans}:
+        font = F.load(face, 100)
+        a, d = font.getmetrics()
+        scale = 100 / face.strike if face.strike else 1.0
+        asc, desc = max(asc, a * scale), max(desc, d * scale)
+    return math.ceil(asc * size / 100), math.ceil(desc * size / 100)
 
 
-def _measure(layer: TextLayer, text: str, choice: FontChoice, size: int, width: int, *, shorten: bool) -> Placed | None:
-    font = load_font(choice.path, choice.index, size)
+def _measure(prep: Prepared, size: int, width: int, *, shorten: bool, exact: bool) -> Placed | None:
+    layer = prep.layer
     is_cta = layer.role == "cta"
     pad_x, pad_y = (round(size * 1.1), round(size * 0.55)) if is_cta else (0, 0)
     avail = width - 2 * pad_x
     if avail < size:
         return None
-    lines = ellipsize(text, font, avail, layer.max_lines) if shorten else wrap(text, font, avail, split_words=False)
-    if not lines or len(lines) > layer.max_lines:
+    # Line breaks from the estimated widths; an exact pass only when a measured line overflows.
+    wrapped = wrap(prep.paragraph, size, avail, weight=prep.weight, brand=prep.brand, exact=False, break_words=shorten)
+    if exact and wrapped is not None and any(layout_line(line_of(prep.paragraph, t, prep.weight, prep.brand), size).width > avail for t in wrapped.lines):
+        wrapped = wrap(prep.paragraph, size, avail, weight=prep.weight, brand=prep.brand, exact=True, break_words=shorten)
+    if wrapped is None or not wrapped.lines:
         return None
-    widths = [line_width(font, line) for line in lines]
-    if max(widths) > avail:
+    texts = _no_orphan(wrapped.lines)
+    if shorten:
+        texts = ellipsize(prep.paragraph, texts, size, avail, layer.max_lines, weight=prep.weight, brand=prep.brand)
+    if len(texts) > layer.max_lines:
         return None
     pitch = round(size * layer.line_height)
-    h = _line_box_height(font, len(lines), pitch) + 2 * pad_y
-    return Placed(layer, font, size, lines, 0, 0, max(widths) + 2 * pad_x, h, pitch, widths, pad_x, pad_y)
+    if not exact:
+        asc, desc = _estimate_metrics(prep.paragraph, size)
+        h = asc + desc + (len(texts) - 1) * pitch + 2 * pad_y
+        return Placed(layer, size, [], 0, 0, avail + 2 * pad_x, h, pitch, asc, prep.paragraph.rtl, pad_x, pad_y, wrapped.broke_word)
+    lines = [layout_line(line_of(prep.paragraph, t, prep.weight, prep.brand), size) for t in texts]
+    if max(line.width for line in lines) > avail:
+        return None
+    # Tall scripts (Devanagari, Thai, Arabic marks) need more than the Latin line height: lines
+    # move apart until no line's glyphs reach into the next one's.
+    gap = max(1, round(size * 0.06))
+    pitch = max([pitch] + [a.ink[3] - b.ink[1] + gap for a, b in zip(lines, lines[1:])])
+    asc = max(line.ascent for line in lines)
+    desc = max(line.descent for line in lines)
+    h = asc + desc + (len(lines) - 1) * pitch + 2 * pad_y
+    w = max(line.width for line in lines) + 2 * pad_x
+    return Placed(layer, size, lines, 0, 0, w, h, pitch, asc, prep.paragraph.rtl, pad_x, pad_y, wrapped.broke_word, texts != wrapped.lines)
 
 
-def fit_block(block: TextBlock, brand: BrandKit | None, max_size: int | None = None) -> list[Placed]:
+def _no_orphan(lines: list[str]) -> list[str]:
+    """A last line of a single CJK character ("蓝牙耳" / "机") takes one more from the line
+    above: one character alone on a line reads as a mistake (never a kinsoku character)."""
+    if len(lines) < 2 or len(lines[-1]) != 1 or not has_cjk(lines[-1]):
+        return lines
+    prev = clusters(lines[-2])
+    if len(prev) < 3 or not has_cjk(prev[-1]) or prev[-1] in _NO_LINE_END or lines[-1] in _NO_LINE_START_SET:
+        return lines
+    return lines[:-2] + ["".join(prev[:-1]).rstrip(" "), prev[-1] + lines[-1]]
+
+
+def fit_block(block: TextBlock, brand: BrandKit | None, max_size: int | None = None, language: str = "en") -> list[Placed]:
     """Choose sizes, wrap and position every layer of a block inside its region.
 
-    Binary search on the headline size (the others follow the typography ratios) for the largest
-    stack that fits. When even the smallest size does not fit, the subline is left out, then the
-    text is shortened with an ellipsis; what happened is recorded on the layers and in
-    `block.left_out`. The block's inputs are not changed: rendering a spec again (after a copy
-    edit) starts from the same place. `max_size` caps the headline below `block.max_size`.
+    The largest headline size whose stack fits (the others follow the typography ratios) is
+    found on estimated widths, then laid out exactly. When even the smallest size does not fit,
+    the subline is left out, then the text is shortened with an ellipsis; what happened is
+    recorded on the layers and in `block.left_out`. The block's inputs are not changed:
+    rendering a spec again (after a copy edit) starts from the same place. `max_size` caps the
+    headline below `block.max_size`.
     """
     typo = data.load("layouts")["typography"]
     region = block.region
     block.left_out = []
     for layer in block.layers:  # a layer that is not placed this time shows nothing
-        layer.lines, layer.size, layer.ink, layer.changes = [], 0, None, []
+        layer.lines, layer.size, layer.ink, layer.line_boxes, layer.changes, layer.missing, layer.unshaped = [], 0, None, [], [], "", ""
     layers = [layer for layer in block.layers if layer.text.strip() and layer.role not in block.dropped]
-    prepared = {}
+    prepared: dict[str, Prepared] = {}
     for layer in layers:
-        choice = choose_font(layer.text, layer.weight, brand)
-        text, notes = clean_for_font(layer.text, choice)
-        layer.font, layer.font_index, layer.changes = choice.path, choice.index, notes
-        if text:
-            prepared[layer.role] = (layer, text, choice)
-        else:
-            layer.lines, layer.size, layer.ink = [], 0, None
+        prep = prepare(layer, brand, language)
+        if prep is not None:
+            prepared[layer.role] = prep
     lead = next(iter(prepared), None)
     if lead is None:
         return []
@@ -321,12 +202,10 @@ def fit_block(block: TextBlock, brand: BrandKit | None, max_size: int | None = N
             out[role] = max(min_px, round(head * typo[f"{role}_ratio"]), min(floor, round(head * 0.8)))
         return out
 
-    def attempt(head: int, roles: list[str], shorten: bool) -> list[Placed] | None:
+    def attempt(head: int, roles: list[str], shorten: bool, exact: bool) -> list[Placed] | None:
         placed = []
         for role in roles:
-            layer, text, choice = prepared[role]
-            size = sizes(head)[role]
-            p = _measure(layer, text, choice, size, region.w, shorten=shorten)
+            p = _measure(prepared[role], sizes(head)[role], region.w, shorten=shorten, exact=exact)
             if p is None:
                 return None
             placed.append(p)
@@ -339,42 +218,50 @@ def fit_block(block: TextBlock, brand: BrandKit | None, max_size: int | None = N
         # With a subline, the headline starts where the subline is readable (its floor is 80%
         # of the headline): from there on, fitting only gets harder as sizes grow.
         lo = max(min_px, math.ceil(typo["subline_min_px"] / 0.8)) if "subline" in roles and lead != "subline" else min_px
+        floor = lo
         hi, best = max(lo, min(block.max_size, max_size or block.max_size)), None
-        while lo <= hi:
+        while lo <= hi:  # on estimated widths: no font work per trial
             mid = (lo + hi) // 2
-            got = attempt(mid, roles, shorten)
-            if got is not None:
-                best, lo = got, mid + 1
+            if attempt(mid, roles, shorten, exact=False) is not None:
+                best, lo = mid, mid + 1
             else:
                 hi = mid - 1
-        return best
+        if best is None:
+            return None
+        for head in range(best, max(floor, best - 6) - 1, -1):  # exact layout, a step down if needed
+            got = attempt(head, roles, shorten, exact=True)
+            if got is not None:
+                return got
+        return None
 
     roles = list(prepared)
     placed = search(roles, False)
     if placed is None and "subline" in roles and len(roles) > 1:
         roles.remove("subline")
         block.left_out.append("subline")
-        prepared["subline"][0].changes.append("left out: no room at a readable size")
+        prepared["subline"].layer.changes.append("left out: no room at a readable size")
         placed = search(roles, False)
     if placed is None:
         placed = search(roles, True)
-        if placed is not None:
-            for p in placed:
-                if p.lines and p.lines[-1].endswith("…") and not prepared[p.layer.role][1].endswith("…"):
-                    p.layer.changes.append("shortened to fit (ellipsis)")
     if placed is None:
         # Below the readable minimum: the region itself is tiny. Shrink until one line fits.
         for size in range(min_px - 1, 3, -1):
             min_px = size
-            placed = attempt(size, roles[:1], True)
+            placed = attempt(size, roles[:1], True, exact=True)
             if placed is not None:
                 placed[0].layer.changes.append(f"set at {size}px, below the readable minimum")
                 break
     if placed is None:
         return []
+    for p in placed:
+        if p.broke_word:
+            p.layer.changes.append("a long word was broken across lines")
+        if p.shortened:
+            p.layer.changes.append("shortened to fit (ellipsis)")
     _position(placed, block, round(placed[0].size * typo["gap_ratio"]))
     for p in placed:
-        p.layer.size, p.layer.lines = p.size, p.lines
+        p.layer.size, p.layer.lines = p.size, [line.text for line in p.lines]
+        p.layer.changes = list(dict.fromkeys(p.layer.changes))
     return placed
 
 
@@ -384,5 +271,23 @@ def _position(placed: list[Placed], block: TextBlock, gap: int) -> None:
     y = region.y + (max(0, region.h - total) // 2 if block.valign == "center" else 0)
     for p in placed:
         p.y = y
-        p.x = region.x + ((region.w - p.w) // 2 if block.align == "center" else 0)
+        if block.align == "center" or p.layer.role == "cta":
+            p.x = region.x + (region.w - p.w) // 2
+        else:  # "left" is the start side: right-to-left text starts at the right
+            p.x = region.right - p.w if p.rtl else region.x
         y += p.h + gap
+
+
+def line_origins(p: Placed, align: str) -> list[tuple[int, int]]:
+    """Where each line is drawn: (x of the line's start, y of its baseline)."""
+    inner = p.w - 2 * p.pad_x
+    out = []
+    for i, line in enumerate(p.lines):
+        width = line.width
+        if align == "center" or p.layer.role == "cta":
+            dx = (inner - width) // 2
+        else:
+            dx = inner - width if p.rtl else 0
+        left = min(line.ink[0], 0)  # ink left of the origin (a negative bearing) stays in the box
+        out.append((p.x + p.pad_x + dx - left, p.y + p.pad_y + p.ascent + i * p.line_pitch))
+    return out

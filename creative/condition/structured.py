@@ -24,8 +24,10 @@ How it works, and why:
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 import weakref
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -63,6 +65,7 @@ class Row:
     copy_ids: frozenset[int] = frozenset()  # tokens of the product's facts: a small bonus
     target: np.ndarray | None = None  # (d,) CLIP embedding to steer towards (MAGIC); None: off
     prefix_embeds: Any = None  # (P, d_model) learned prefix fed before the prompt (ClipCap)
+    numbers: frozenset[str] | None = None  # the facts' numbers: no other number is written; None: any
 
 
 @dataclass
@@ -81,7 +84,7 @@ class Guidance:
 
     temperature: float | None = None
     top_k: int = 40
-    top_p: float = 0.9
+    top_p: float = 0.85
     repetition_penalty: float = 1.3
     no_repeat_ngram: int = 3
     copy_bonus: float = 1.0  # logit bonus for the first tokens of the product's names
@@ -102,6 +105,8 @@ class _Vocab:
     newline: Any  # (V,) bool: a token that is only whitespace with a line break (ends a field)
     banned: dict[str, Any]  # language -> (V,) bool: markup, control or a foreign script
     ends: list[int]  # end-of-text tokens
+    digits: list[int]  # tokens with a digit in them
+    continues_number: Any  # (V,) bool: a token that starts with a digit, "." or ","
 
 
 _VOCABS: "weakref.WeakKeyDictionary[Any, _Vocab]" = weakref.WeakKeyDictionary()
@@ -137,7 +142,9 @@ def vocab_tables(tokenizer: Any) -> _Vocab:
         ]
         banned[language] = torch.tensor(bad)
     ends = sorted({t for t in (tokenizer.eos_token_id, tokenizer.convert_tokens_to_ids("<|im_end|>")) if isinstance(t, int) and 0 <= t < size})
-    vocab = _Vocab(texts, length, newline, banned, ends)
+    digits = [i for i, t in enumerate(texts) if any(c.isdigit() for c in t) and i not in special]
+    continues = torch.tensor([t[:1].isdigit() or t[:1] in ".," for t in texts])
+    vocab = _Vocab(texts, length, newline, banned, ends, digits, continues)
     _VOCABS[tokenizer] = vocab
     return vocab
 
@@ -424,6 +431,11 @@ def _choose(st: _State, logits: Any, raw: Any, vocab: _Vocab, stoppers: Any, s: 
     for t in _no_repeat(st.history, s.no_repeat_ngram):
         banned[t] = True
     text = _field_text(tok, st.ids)
+    if st.row.numbers is not None:
+        foreign, unfinished = _foreign_numbers(text, vocab, st.row.numbers)
+        banned[foreign] = True
+        if unfinished:  # "26" of "265": only the rest of the number may follow
+            banned |= ~vocab.continues_number
     used = text_length(text, spec.counting)
     remaining = spec.limit - used
     too_long = vocab.length[spec.counting] > remaining
@@ -458,12 +470,40 @@ def _choose(st: _State, logits: Any, raw: Any, vocab: _Vocab, stoppers: Any, s: 
 
 
 def _mark_cut(st: _State, token: int, logits: Any, vocab: _Vocab, stoppers: Any) -> None:
-    """When the field ends here although the model, left alone, would have gone on inside a
-    word, its last word may be cut: say so (it is dropped later)."""
-    if not stoppers[token]:
-        return
-    wanted = int(logits.argmax())
-    st.cut = not bool(stoppers[wanted]) and vocab.texts[wanted][:1].isalnum()
+    """When the field ends here although the model, left alone, would have gone on, its text
+    stops wherever the budget ran out ("... keeps drinks cold for up to 24"): say so, and the
+    copy stage cuts it back to a clean end."""
+    if stoppers[token]:
+        st.cut = not bool(stoppers[int(logits.argmax())])
+
+
+_NUMBER_RUN = re.compile(r"\d+(?:[.,]\d+)*[.,]?")
+_NUMBER_TAIL = re.compile(r"\d+(?:[.,]\d+)*[.,]?$")
+
+
+@lru_cache(maxsize=256)
+def _number_prefixes(numbers: frozenset[str]) -> frozenset[str]:
+    return frozenset(n[:i] for n in numbers for i in range(1, len(n) + 1))
+
+
+def _foreign_numbers(text: str, vocab: _Vocab, numbers: frozenset[str]) -> tuple[list[int], bool]:
+    """Digit tokens that would write a number the facts do not have (every number they finish
+    must be one of `numbers`, the one they leave open a beginning of one), and whether the
+    number the text ends with is unfinished. Small models invent sizes and prices; this keeps
+    every number a fact."""
+    prefixes = _number_prefixes(numbers)
+    tail = m.group(0) if (m := _NUMBER_TAIL.search(text)) else ""
+    out = []
+    for t in vocab.digits:
+        piece = vocab.texts[t]
+        joined = tail + piece if tail and (piece[:1].isdigit() or piece[:1] in ".,") else piece
+        runs = _NUMBER_RUN.findall(joined)
+        if not runs:
+            continue
+        *done, last = runs
+        if any(r.rstrip(".,") not in numbers for r in done) or last not in prefixes:
+            out.append(t)
+    return out, bool(tail) and tail.rstrip(".,") not in numbers
 
 
 def _top_k_top_p(x: Any, k: int, p: float) -> Any:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-from PIL import Image, ImageFilter
+from PIL import Image, ImageChops, ImageFilter
 
 if TYPE_CHECKING:
     from creative.models import Models
@@ -30,6 +30,12 @@ WORK_SIZE = 512  # decisions are made on a copy this size; alpha is refined at f
 # background_busyness above this: the border is textured (linen, wood grain), so the colour
 # distance also picks up texture and uneven light; such photos are segmented or framed.
 BUSY_LIMIT = 0.15
+# A cutout less sure than this is not used: the photo is framed as a card instead (a ragged or
+# holed cutout reads as broken; a card reads as intentional). See `_Classical.confidence`.
+CONFIDENCE_MIN = 0.5
+# Enclosed background-coloured regions smaller than this share of the product are product
+# (a white logo on a shoe); larger ones are weighed as possible openings (`_openings`).
+SMALL_HOLE = 0.02
 
 
 @dataclass
@@ -40,6 +46,7 @@ class Cutout:
     background_busyness: float  # 0 (flat studio paper) .. 1 (busy scene), from the image border
     bbox: tuple[int, int, int, int]  # (left, top, right, bottom) of the product in `image`
     notes: list[str] = field(default_factory=list)  # why this method (what was tried)
+    confidence: float = 1.0  # 0..1, how sure the mask is (a framed card is sure by construction)
 
     @property
     def product(self) -> Image.Image:
@@ -55,6 +62,7 @@ class Cutout:
             "method": self.method,
             "background_busyness": round(self.background_busyness, 3),
             "bbox": list(self.bbox),
+            "confidence": round(self.confidence, 3),
             "notes": self.notes,
         }
 
@@ -87,7 +95,11 @@ def blur(a: np.ndarray, sigma: float) -> np.ndarray:
 
 
 def dilate(mask: np.ndarray, r: int) -> np.ndarray:
-    return box_sum(mask, r) > 0.5 if r > 0 else mask
+    if r <= 0:
+        return mask
+    if r <= 16:  # separable maxima: a few passes over bytes, cheaper than summed-area tables
+        return _max_filter(mask.astype(np.uint8), r) > 0
+    return box_sum(mask, r) > 0.5
 
 
 def erode(mask: np.ndarray, r: int) -> np.ndarray:
@@ -172,8 +184,9 @@ def border_background(rgb: np.ndarray, band: int) -> np.ndarray:
     bottom = _smooth_profile(rgb[-band:][::-1], w)
     left = _smooth_profile(rgb[:, :band].transpose(1, 0, 2), h)
     right = _smooth_profile(rgb[:, -band:][:, ::-1].transpose(1, 0, 2), h)
-    v = np.linspace(0, 1, h)[:, None, None]
-    u = np.linspace(0, 1, w)[None, :, None]
+    v = np.linspace(0, 1, h, dtype=np.float32)[:, None, None]
+    u = np.linspace(0, 1, w, dtype=np.float32)[None, :, None]
+    top, bottom, left, right = (a.astype(np.float32) for a in (top, bottom, left, right))
     corners = (
         (1 - u) * (1 - v) * (top[0] + left[0]) / 2
         + u * (1 - v) * (top[-1] + right[0]) / 2
@@ -198,10 +211,10 @@ def _bbox(mask: np.ndarray) -> tuple[int, int, int, int] | None:
     return int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
 
 
-def _from_alpha(image: Image.Image, method: Method, busyness: float, notes: list[str]) -> Cutout:
+def _from_alpha(image: Image.Image, method: Method, busyness: float, notes: list[str], confidence: float = 1.0) -> Cutout:
     alpha = image.getchannel("A")
     box = _bbox(np.asarray(alpha) > 8) or (0, 0, *image.size)
-    return Cutout(image, alpha, method, busyness, box, notes)
+    return Cutout(image, alpha, method, busyness, box, notes, confidence)
 
 
 def framed(image: Image.Image, busyness: float, notes: list[str]) -> Cutout:
@@ -215,7 +228,11 @@ class _Classical:
     alpha: np.ndarray | None  # uint8 (H, W) at full size, None when unreliable
     busyness: float
     reason: str
-    background: np.ndarray | None = None  # (H, W, 3) float model of the old background
+    background: np.ndarray | None = None  # (H, W, 3) 8-bit model of the old background
+    # min of: silhouette contrast (how far the product's edge stands out from the backdrop) and
+    # opening evidence (an opening the backdrop's shading could not confirm lowers it by twice its share)
+    confidence: float = 1.0
+    notes: list[str] = field(default_factory=list)
 
 
 def _classical(rgb_full: Image.Image) -> _Classical:
@@ -260,14 +277,14 @@ def _classical(rgb_full: Image.Image) -> _Classical:
     # part and its own shadow (a lamp's cord).
     closed = close(fg, max(2, round(min(h, w) / 64)))
     closed &= fg | solid | (enclosed & (dist > 0.5 * threshold))
-    fg = open_(closed, max(1, round(min(h, w) / 250)))
+    fg = open_(closed, max(1, round(min(h, w) / 500)))  # 1 px at WORK_SIZE: a glass rim or a strap survives
     labels, n = label(fg)
     if n == 0:
         return _Classical(None, busyness, "no foreground separates from the border colour")
     areas = np.bincount(labels.ravel())[1:]
     keep = np.flatnonzero(areas >= max(0.1 * areas.max(), 0.0005 * h * w)) + 1
     fg = np.isin(labels, keep)
-    fg = _fill_small_holes(fg, max_hole=0.02 * fg.sum())
+    fg, hole_confidence, hole_notes = _openings(fg, img, bg, dist, band)
 
     frac = float(fg.mean())
     touch = float(np.mean(_border(fg, 1)))
@@ -275,32 +292,59 @@ def _classical(rgb_full: Image.Image) -> _Classical:
         return _Classical(None, busyness, f"foreground covers {frac:.0%} of the photo")
     if touch > 0.25:
         return _Classical(None, busyness, f"foreground touches {touch:.0%} of the border")
+    # Silhouette contrast: the colour distance of product pixels just inside the outline, in
+    # thresholds. A dark shoe on white paper stands several thresholds out (1.0); a white box on
+    # white paper barely one, where noise decides the outline (0.0).
+    rim = erode(fg, 2) & ~erode(fg, 5)
+    lift = float(np.median(dist[rim])) / threshold if rim.any() else 0.0
+    edge_confidence = float(np.clip((lift - 1.0) / 1.5, 0.0, 1.0))
+    confidence = min(edge_confidence, hole_confidence)
+    notes = hole_notes + [f"silhouette stands {lift:.1f} thresholds out of the backdrop"]
 
     # Full-size alpha: the upsampled decision, with the edge band re-measured at full size so
     # anti-aliased product edges stay smooth, then a one-pixel feather. (Pillow's filters here:
     # at full size they are several times faster than the numpy ones.)
     m8 = Image.fromarray(fg.astype(np.uint8) * 255).resize((w0, h0), Image.BILINEAR)
-    bg_full = np.stack(
-        [np.asarray(Image.fromarray(bg[..., c]).resize((w0, h0), Image.BILINEAR)) for c in range(3)], axis=2
-    )
-    d_full = np.linalg.norm(np.asarray(rgb_full, dtype=np.float32) - bg_full, axis=2)
+    # The backdrop model in 8 bits (half a level of rounding is far below any threshold here):
+    # Pillow enlarges it and takes the per-channel difference in C; numpy only squares and sums.
+    bg8 = Image.fromarray(np.clip(bg + 0.5, 0, 255).astype(np.uint8), "RGB").resize((w0, h0), Image.BILINEAR)
+    diff = np.asarray(ImageChops.difference(rgb_full, bg8)).astype(np.uint16)
+    d_full = np.sqrt((diff * diff).sum(axis=2, dtype=np.uint32).astype(np.float32))
+    bg_full = np.asarray(bg8)
     inside8 = m8.point(lambda v: 255 if v > 127 else 0)
     edge_r = max(1, round(1 / scale))
-    outer = np.asarray(inside8.filter(ImageFilter.MaxFilter(2 * edge_r + 1))) > 0
-    core_px = np.asarray(inside8.filter(ImageFilter.MinFilter(2 * edge_r + 3))) > 0
+    inside = np.asarray(inside8)
+    outer = _max_filter(inside, edge_r) > 0
+    core_px = 255 - _max_filter(255 - inside, edge_r + 1) > 0
     soft = np.asarray(m8.filter(ImageFilter.GaussianBlur(edge_r)), dtype=np.float32) / 255
     # An edge pixel mixes product and background: its alpha is how far it sits from the
     # background relative to the product colour right next to it (linear unmixing), capped by
     # the decision so a shadow touching the product does not bleed in.
     d8 = Image.fromarray(np.clip(d_full / 2, 0, 255).astype(np.uint8))
-    d_near = np.asarray(d8.filter(ImageFilter.MaxFilter(2 * edge_r + 3)), dtype=np.float32) * 2
+    d_near = _max_filter(np.asarray(d8), edge_r + 1).astype(np.float32) * 2
     floor = 0.25 * threshold
     unmix = np.clip((d_full - floor) / np.maximum(d_near - floor, threshold), 0, 1)
     alpha = np.where(outer, np.minimum(unmix, np.clip(2 * soft, 0, 1)), 0.0)
     a8 = Image.fromarray(np.clip(alpha * 255 + 0.5, 0, 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(0.6))
     alpha8 = np.asarray(a8).copy()
     alpha8[core_px] = 255  # the product's interior is kept exactly
-    return _Classical(alpha8, busyness, "", bg_full)
+    return _Classical(alpha8, busyness, "", bg_full, confidence, notes)
+
+
+def _max_filter(a: np.ndarray, r: int) -> np.ndarray:
+    """Grey dilation over a (2r+1)^2 square, separably (2 x (2r+1) array maxima): the same as
+    Pillow's MaxFilter(2r+1), several times faster at photo sizes."""
+    out = a
+    for axis in (0, 1):
+        pad = [(0, 0), (0, 0)]
+        pad[axis] = (r, r)
+        p = np.pad(out, pad, mode="edge")
+        n = a.shape[axis]
+        acc = np.take(p, np.arange(0, n), axis=axis)
+        for k in range(1, 2 * r + 1):
+            acc = np.maximum(acc, np.take(p, np.arange(k, k + n), axis=axis))
+        out = acc
+    return out
 
 
 def grad_full(lum: np.ndarray) -> np.ndarray:
@@ -329,9 +373,18 @@ def _crisp_parts(loose: np.ndarray, dist: np.ndarray, solid: np.ndarray, thresho
     labels, n = label(parts)
     if n == 0:
         return parts
-    ring = parts & facing
-    rim = np.bincount(labels[ring], minlength=n + 1)
-    crisp = np.bincount(labels[ring & (jump > 1.5 * threshold)], minlength=n + 1)
+    # Each part's outline is read on the region's pixels within 2 px of it: the anti-aliased
+    # edge pixels that the split above set aside belong to it (else a thin grey rim, a glass
+    # jar's, would have no outline at all and be taken for a shadow).
+    near = labels.copy()
+    for _ in range(2):
+        grown = near.copy()
+        for axis, shift in ((0, 1), (0, -1), (1, 1), (1, -1)):
+            grown = np.maximum(grown, np.roll(near, shift, axis))
+        near = np.where(near > 0, near, grown)
+    ring = loose & facing & (near > 0)
+    rim = np.bincount(near[ring], minlength=n + 1)
+    crisp = np.bincount(near[ring & (jump > 1.5 * threshold)], minlength=n + 1)
     keep = np.flatnonzero(crisp > 0.1 * np.maximum(rim, 1))
     kept = np.isin(labels, keep[keep > 0])
     return kept | (dilate(kept, 1) & loose & ~parts)  # the split lines next to kept parts
@@ -345,26 +398,73 @@ def _enclosed(core: np.ndarray) -> np.ndarray:
     return above & below
 
 
-def _fill_small_holes(fg: np.ndarray, max_hole: float) -> np.ndarray:
-    """Fill background islands inside the product smaller than `max_hole` pixels (a white logo
-    on a shoe); larger ones are real openings (a mug's handle) and stay transparent."""
+def _openings(fg: np.ndarray, img: np.ndarray, bg: np.ndarray, dist: np.ndarray, band: int) -> tuple[np.ndarray, float, list[str]]:
+    """Decide which enclosed background-coloured regions inside the product are real openings
+    (a mug's handle, a strap loop) and fill the rest (a white label on a bottle, a glass body).
+
+    A region smaller than SMALL_HOLE of the product is product. A larger one is an opening only
+    when the evidence says so, measured against the backdrop model (the Coons patch through the
+    border, which is what the backdrop would look like there):
+      colour    its mean colour is the backdrop's there (within the border's noise);
+      texture   its fine texture is the backdrop's (print, grain or reflections are product);
+      shading   it follows the backdrop's shading across it (a sweep's gradient continues
+                through a real opening; a flat label on a sweep does not).
+    When the backdrop is flat where the region is, shading cannot tell a blank label from an
+    opening: the region is taken as an opening but the cutout's confidence drops by its size
+    (a large doubt sends the photo to the framed card). Returns (mask, confidence, notes)."""
     labels, n = label(~fg)
     if n <= 1:
-        return fg
+        return fg, 1.0, []
     areas = np.bincount(labels.ravel())
     outer = set(np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])).tolist())
-    holes = [i for i in range(1, n + 1) if i not in outer and areas[i] <= max_hole]
-    return fg | np.isin(labels, holes)
+    outline = float(fg.sum() + sum(areas[i] for i in range(1, n + 1) if i not in outer))
+    res = img - bg
+    lum = res.mean(axis=2)
+    border_lum = _border(lum, band)
+    noise_sd = float(np.std(border_lum)) + 0.5
+    noise = float(np.percentile(_border(dist, band), 90))
+    bg_lum = bg.mean(axis=2)
+    fill = np.zeros(n + 1, bool)
+    confidence, notes = 1.0, []
+    ys, xs = np.mgrid[0 : fg.shape[0], 0 : fg.shape[1]]
+    for i in range(1, n + 1):
+        if i in outer:
+            continue
+        if areas[i] <= SMALL_HOLE * fg.sum():
+            fill[i] = True
+            continue
+        region = labels == i
+        r = lum[region]
+        colour = float(np.linalg.norm(res[region].reshape(-1, 3).mean(axis=0)))
+        # shading: the residual should be flat; a plane fitted to it shows any gradient mismatch
+        A = np.stack([np.ones(r.size), ys[region] - ys[region].mean(), xs[region] - xs[region].mean()], axis=1)
+        coef, *_ = np.linalg.lstsq(A, r, rcond=None)
+        extent = np.array([0.0, np.ptp(ys[region]), np.ptp(xs[region])])
+        drift = float(np.abs(coef * extent).sum())
+        texture = float(np.std(r - A @ coef))
+        backdrop_drift = float(np.ptp(bg_lum[region]))
+        is_opening = colour <= max(4.0, noise) and texture <= 1.6 * noise_sd + 1.0 and drift <= max(2.5, 0.35 * backdrop_drift)
+        share = areas[i] / max(outline, 1.0)
+        if not is_opening:
+            fill[i] = True
+            notes.append(f"an enclosed region ({share:.0%} of the product) differs from the backdrop (colour {colour:.1f}, texture {texture:.1f}, shading {drift:.1f}): kept as product")
+            continue
+        if backdrop_drift < 3.0:  # a flat backdrop: its shading cannot confirm the opening
+            confidence = min(confidence, 1.0 - 2.0 * share)
+            notes.append(f"an opening ({share:.0%} of the product) matches the backdrop, which is too flat there to confirm it by shading")
+        else:
+            notes.append(f"an opening ({share:.0%} of the product) continues the backdrop's colour, texture and shading")
+    return fg | fill[labels], float(max(0.0, confidence)), notes
 
 
 def _decontaminate(rgb: np.ndarray, alpha: np.ndarray, bg: np.ndarray) -> np.ndarray:
     """Remove the old background's colour from semi-transparent edge pixels
     (F = (I - (1 - a) B) / a), so no white fringe shows on a dark backdrop."""
-    a = alpha.astype(np.float32)[..., None] / 255
-    edge = (alpha > 0) & (alpha < 255)
+    edge = (alpha > 0) & (alpha < 255)  # only the edge band: the rest is kept as it is
+    a = alpha[edge].astype(np.float32)[:, None] / 255
     out = rgb.copy()
-    fg = (rgb.astype(np.float32) - (1 - a) * bg) / np.maximum(a, 0.05)
-    out[edge] = np.clip(fg[edge] + 0.5, 0, 255).astype(np.uint8)
+    fg = (rgb[edge].astype(np.float32) - (1 - a) * bg[edge].astype(np.float32)) / np.maximum(a, 0.05)
+    out[edge] = np.clip(fg + 0.5, 0, 255).astype(np.uint8)
     return out
 
 
@@ -379,10 +479,12 @@ def cut_out(image: Image.Image, *, segmenter=None) -> Cutout:
     rgb = image.convert("RGB")
     result = _classical(rgb)
     notes: list[str] = []
-    if result.alpha is not None:
+    if result.alpha is not None and result.confidence >= CONFIDENCE_MIN:
         pixels = _decontaminate(np.asarray(rgb), result.alpha, result.background)
         rgba = Image.fromarray(np.dstack([pixels, result.alpha]), "RGBA")
-        return _from_alpha(rgba, "classical", result.busyness, ["plain background: colour-distance cutout"])
+        return _from_alpha(rgba, "classical", result.busyness, ["plain background: colour-distance cutout"] + result.notes, result.confidence)
+    if result.alpha is not None:
+        result.reason = f"confidence {result.confidence:.2f} < {CONFIDENCE_MIN} ({'; '.join(result.notes)})"
     notes.append(f"classical cutout unreliable: {result.reason}")
     if segmenter is not None:
         seg = _segment(rgb, segmenter)

@@ -20,7 +20,8 @@ from creative.condition.grounding import strip_instructions
 if TYPE_CHECKING:
     from creative.inputs.product import Facts
 
-_UNIT_TAIL = re.compile(r"(\s+[\d.,/-]+\s*[A-Za-z%°]{0,4})+$")
+# a trailing measure ("500 ml", "22L"); a bare number is part of the name ("Trailrunner 2")
+_UNIT_TAIL = re.compile(r"(\s+[\d.,/-]+\s*[A-Za-z%°]{1,4})+$")
 _FIRST_SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
 
 
@@ -46,10 +47,12 @@ def noun(facts: "Facts") -> str:
     if facts.language == "zh":
         chunks = [c for c in re.split(r"\s+", main) if re.search(r"[\u4e00-\u9fff]", c)]
         return max(chunks, key=len) if chunks else main
-    words = [w.strip(".;:!?") for w in main.split() if not re.fullmatch(r"[\d.,/-]+\w{0,3}", w)]
+    words = [w.strip(".;:!?") for w in main.split() if not re.fullmatch(r"[\d.,/-]+[A-Za-z%°]{1,3}", w)]
     if not facts.brand:  # without a brand the title's first words are the only name there is
         return " ".join(words)
-    return " ".join(words[-2:]) if words else main
+    # a model number rides on its word: "Pace Runner 2" names "Pace Runner 2", not "Runner 2"
+    keep = 3 if words and re.fullmatch(r"[\d.]+", words[-1]) else 2
+    return " ".join(words[-keep:]) if words else main
 
 
 def feature_phrases(facts: "Facts") -> list[str]:
@@ -66,6 +69,8 @@ def feature_phrases(facts: "Facts") -> list[str]:
             phrase = key_text if value.lower() in ("yes", "true", "y") else f"{key_text} {value}"
         elif facts.language == "zh" or key.lower() in spec["value_only"] or any(w in value.lower() for w in key_text.lower().split()):
             phrase = value
+        elif key.lower() in spec["key_first"]:
+            phrase = f"{key_text} {value}"
         else:
             phrase = f"{value} {key_text}"
         out.append(phrase)
@@ -98,6 +103,7 @@ def _parts(facts: "Facts", variant: int, n_features: int = 3) -> _Parts:
         # a colour the noun already says ("钴蓝" in "钴蓝釉陶瓷台灯") is not said twice
         "colour": "" if colour.lower() in name_noun.lower() else (colour.capitalize() if facts.language == "en" else colour),
         "feature": rotated[0] if rotated else "",
+        "Feature": rotated[0][:1].upper() + rotated[0][1:] if rotated else "",
         "features": features_text,
         "Features": features_text[:1].upper() + features_text[1:],
         "audience": _safe(facts.audience),
@@ -144,8 +150,9 @@ def facts_copy(facts: "Facts", fields: dict[str, int], counting: str, n: int, se
         fields_text: dict[str, str] = {}
         for j, (f, limit) in enumerate(fields.items()):
             kind = f if f in ("alt", "descriptive") else ("headline" if f == "headline" else "body")
-            used = {_plain(t) for t in fields_text.values()}
-            options = [t for t in fill(kind, facts, limit, counting, variant + j) if _plain(t) not in used]
+            used = [_plain(t) for t in fields_text.values()]
+            # a field that opens with another ("Loftstep shoe" / "Loftstep shoe: 8 mm drop") is skipped
+            options = [t for t in fill(kind, facts, limit, counting, variant + j) if not any(_plain(t).startswith(u) or u.startswith(_plain(t)) for u in used)]
             if options:
                 fields_text[f] = options[0]
         if len(fields_text) == len(fields) and fields_text not in out:

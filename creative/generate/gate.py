@@ -14,12 +14,14 @@ with the reasons. The rules, with their data in gate.toml:
 - unsupported_claim  a claim of claims (gate.toml [[claim]]: eco, handmade, waterproof,
                 luxury, origin, award, hype, a material or colour...) that the facts give no
                 evidence for
-- unsupported_number a number the facts do not contain ("12 kg" on a shoe)
+- unsupported_number a number or model code the facts do not contain ("12 kg" on a shoe,
+                "VG-3" for "VG-10")
 - dangling_end  a field that stops mid-clause ("... bottle is a", "with")
 - no_product_name    a headline (or caption) naming neither the brand nor the title's nouns
 - repeats_field two fields saying the same thing
 - cut_title     the title cut off inside its noun phrase ("... insulated water")
 - example_echo  four words in a row from one of the prompt's example ads (another product)
+- off_facts     mostly words the facts never mention: made up, however fluent
 
 Facts-built text passes by construction; LM text is held to the same rules.
 """
@@ -36,7 +38,7 @@ from typing import TYPE_CHECKING
 
 from creative import data
 from creative.generate.compliance import contains
-from creative.textunits import dangling_end
+from creative.textunits import dangling_end, text_length
 
 if TYPE_CHECKING:
     from creative.inputs.product import Facts
@@ -94,13 +96,13 @@ def _norm_number(n: str) -> str:
 
 def known(facts: "Facts") -> _Known:
     """What the product's facts contain: their words, numbers and names."""
-    parts = [facts.title, facts.brand, facts.description, facts.audience, *facts.attributes.keys(), *facts.attributes.values()]
+    parts = [facts.title, facts.brand, facts.description, facts.audience, facts.currency, *facts.attributes.keys(), *facts.attributes.values()]
     for price in (facts.price, facts.sale_price):
         if price is not None:
             parts += [f"{price:g}", f"{price:.2f}"]
     text = " ".join(parts)
     words = {w.lower().replace("’", "'") for w in _LATIN_WORD.findall(text)}
-    words |= {p for w in list(words) for p in w.split("-")}
+    words |= {p for w in list(words) for p in w.split("-")} | {w.replace("-", "") for w in words}  # "pre-seasoned", "preseasoned"
     words |= set(_HAN.findall(text))
     numbers = {_norm_number(n) for n in _NUMBER.findall(text)}
     stop = set(_rules()["stopwords"])
@@ -159,7 +161,7 @@ def _names(text: str, k: _Known) -> tuple[str, str] | None:
     words = _LATIN_WORD.findall(text)
     near = _rules()["near_name"]
     for w in words:
-        low = w.lower()
+        low = _bare(w)
         if low not in k.words and any(difflib.SequenceMatcher(None, low, n.lower()).ratio() >= near for n in k.names):
             return "misspelt_name", w
     for a, b in zip(words, words[1:]):  # a name split in two: "Loft step" for "Loftstep"
@@ -169,18 +171,25 @@ def _names(text: str, k: _Known) -> tuple[str, str] | None:
     # a capitalised word inside a sentence is a name: the facts must know it
     for sentence in re.split(r"(?<=[.!?:;])\s+", text):
         for i, w in enumerate(_LATIN_WORD.findall(sentence)):
-            if i and w[0].isupper() and w.lower() not in k.words and not w.isupper() and _zipf(w.lower(), "en") < _rules()["min_zipf_name"]:
+            if i and w[0].isupper() and _bare(w) not in k.words and not w.isupper() and _zipf(_bare(w), "en") < _rules()["min_zipf_name"]:
                 return "invented_name", w
     return None
 
 
+def _bare(word: str) -> str:
+    """A word without its possessive ("Foundry's" -> "foundry"), lower-cased."""
+    low = word.lower().replace("’", "'")
+    return low[:-2] if low.endswith("'s") else low
+
+
 def _non_word(text: str, k: _Known, language: str) -> str | None:
+    stems = {_stem(w) for w in k.words}
     for w in _LATIN_WORD.findall(text):
-        low = w.lower().replace("’", "'")
-        if low in k.words or len(low) < 3 or w.isupper():
+        low = _bare(w)
+        if low in k.words or len(low) < 3 or w.isupper() or low.replace("-", "") in k.words:
             continue
         parts = [p for p in low.split("-") if p]
-        if all(p in k.words or _zipf(p.strip("'"), "en") >= _rules()["min_zipf"] for p in parts):
+        if all(p in k.words or _stem(p) in stems or _zipf(p.strip("'"), "en") >= _rules()["min_zipf"] for p in parts):
             continue
         return w
     if language == "zh":
@@ -210,15 +219,22 @@ def _claim(text: str, k: _Known) -> str | None:
     return None
 
 
-_MEASURE = re.compile(r"(\d+(?:[.,]\d+)*)\s*(mm|cm|m|km|g|kg|mg|ml|l|oz|lb|lbs|in|inch|inches|h|hrs|hours|min|w|v|mah|gb|tb|hz|khz|°c|°f|°|%|毫升|升|克|千克|厘米|毫米|米|小时|分钟)(?![A-Za-z])", re.IGNORECASE)
+_MEASURE = re.compile(r"(\d+(?:[.,]\d+)*)\s*((?:mm|cm|m|km|g|kg|mg|ml|l|oz|lb|lbs|in|inch|inches|h|hrs|hours|min|w|v|mah|gb|tb|hz|khz|°c|°f|°|%|毫升|升|克|千克|厘米|毫米|米|小时|分钟)(?:/[a-z²³]+)?)(?![A-Za-z])", re.IGNORECASE)
+
+
+_CODE = re.compile(r"(?<![\w-])(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
 
 
 def _number(text: str, k: _Known) -> str | None:
-    """A number the facts do not contain, or a measurement they give with another unit
-    ("12 kg" when the facts say "12" only as a size)."""
+    """A number the facts do not contain, a model code they do not spell this way ("VG-3" for
+    "VG-10"), or a measurement they give with another unit ("12 kg" when the facts say "12"
+    only as a size)."""
     for n in _NUMBER.findall(text):
         if _norm_number(n) not in k.numbers:
             return n
+    for code in _CODE.findall(text):
+        if code.lower() not in k.text and not _MEASURE.fullmatch(code):
+            return code
     for value, unit in _MEASURE.findall(text):
         pattern = rf"(?<![\d.,]){re.escape(value)}\s*{re.escape(unit.lower())}(?![a-z])"
         if not re.search(pattern, k.text):
@@ -256,10 +272,36 @@ def _grams(text: str, n: int) -> list[str]:
 
 
 def _example_echo(text: str, k: _Known) -> str | None:
-    """Four words in a row from an example ad that the product's facts do not contain: the
-    model copied another product's ad."""
+    """Four words in a row from an example ad, one of them a content word the product's facts do not
+    have: the model copied another product's ad (facts two products share are no echo)."""
     facts = set(_grams(k.text, 4))
-    return next((g for g in _grams(text, 4) if g in _example_grams() and g not in facts), None)
+    for g in _grams(text, 4):
+        if g in _example_grams() and g not in facts and any(w not in k.words and len(w) >= 3 and w not in _rules()["stopwords"] for w in g.split()):
+            return g
+    return None
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _off_facts(text: str, k: _Known, language: str) -> str | None:
+    """Text mostly about things the facts never mention (gate.toml: off_facts_share): the
+    words that are off the facts, or None."""
+    if language != "en":
+        return None
+    rules = _rules()
+    stop, ad = set(rules["stopwords"]) | set(rules["generic_words"]), set(rules["ad_words"])
+    facts = {_stem(w) for w in k.words}
+    content = [w.lower() for w in _LATIN_WORD.findall(text) if len(w) >= 4]
+    content = [w for w in content if w not in stop and w not in ad and _zipf(w, "en") < rules["common_zipf"]]
+    off = [w for w in content if _stem(w) not in facts and not any(_stem(p) in facts for p in w.split("-"))]
+    if len(off) >= rules["off_facts_min"] and len(off) > rules["off_facts_share"] * len(content):
+        return ", ".join(off[:4])
+    return None
 
 
 def names_product(text: str, k: _Known) -> bool:
@@ -296,6 +338,7 @@ def check(fields: dict[str, str], facts: "Facts", language: str | None = None, *
             ("non_word", _non_word(text, k, language), "not a word of the language, nor in the facts"),
             ("cut_title", _cut_title(text, facts), "the title cut off mid-phrase"),
             ("example_echo", _example_echo(text, k), "copied from an example ad, not from this product's facts"),
+            ("off_facts", _off_facts(text, k, language), "mostly about things the product's facts never mention"),
         ]
         named = _names(text, k)
         if named:
@@ -304,8 +347,9 @@ def check(fields: dict[str, str], facts: "Facts", language: str | None = None, *
             checks.append(("dangling_end", text.split()[-1] if text.split() else text, "stops mid-clause"))
         out += [Rejection(rule, f, term, detail) for rule, term, detail in checks if term]
     texts = [re.sub(r"[\W_]+", " ", t).strip().lower() for t in fields.values() if t]
-    if len(set(texts)) < len(texts):
-        out.append(Rejection("repeats_field", "", "", "two fields say the same thing"))
+    # the same words again, or a field that opens with another ("Loftstep shoe" / "Loftstep shoe: 8 mm drop")
+    if any(i != j and b.startswith(a) and len(a.split()) >= 2 for i, a in enumerate(texts) for j, b in enumerate(texts)) or len(set(texts)) < len(texts):
+        out.append(Rejection("repeats_field", "", "", "one field says what another says"))
     named_text = fields.get(name_field, "") if name_field else " ".join(fields.values())
     if named_text and not names_product(named_text, k):
         out.append(Rejection("no_product_name", name_field or "", "", "names neither the brand nor the product"))
@@ -332,3 +376,13 @@ def respell_names(text: str, facts: "Facts") -> str:
     for name in known(facts).names:
         text = re.sub(rf"(?<![\w]){re.escape(name)}(?![\w])", name, text, flags=re.IGNORECASE)
     return text
+
+
+def with_brand(text: str, facts: "Facts", limit: int, counting: str = "chars") -> str | None:
+    """`text` led by the brand ("Loftstep: 265 g, 8 mm drop") when it names no product and the
+    brand fits within `limit`; None when it needs no brand or there is none to give."""
+    if not text or not facts.brand or names_product(text, known(facts)):
+        return None
+    sep = "：" if facts.language == "zh" else ": "
+    named = f"{facts.brand}{sep}{text}"
+    return named if text_length(named, counting) <= limit else None

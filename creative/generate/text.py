@@ -209,37 +209,37 @@ def _decode(models: "Models", requests: list[TextRequest], guidance: Guidance, p
         platforms_of.setdefault(id(r.product), [])
         if r.platform not in platforms_of[id(r.product)]:
             platforms_of[id(r.product)].append(r.platform)
-    prompts: dict[tuple[int, str, str], str] = {}
+    prompts: dict[tuple[int, str], str] = {}
     rows: list[Row] = []
     owners: list[tuple[TextRequest, int, bool]] = []
 
-    def prompt_ids(r: TextRequest, angle: str) -> list[int]:
-        key = (id(r.product), r.language, angle)
+    def prompt_ids(r: TextRequest) -> list[int]:
+        key = (id(r.product), r.language)
         if key not in prompts:
             examples = select_examples(r.product, few_shot, r.language) if few_shot else []
             ordered = [p for p in [*data.load("platforms"), CAPTIONS] if p in platforms_of[id(r.product)]]
-            messages = copy_messages(r.product, examples=examples, analysis=r.analysis, language=r.language, platforms=ordered, angle=angle or None)
+            messages = copy_messages(r.product, examples=examples, analysis=r.analysis, language=r.language, platforms=ordered)
             prompts[key] = tok.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
         return tok(prompts[key] + answer_prefix(r.platform), add_special_tokens=False).input_ids
 
     for r in requests:
         limits, counting = r.limits()
+        # a small model wanders off in long fields: it writes at most max_chars of any field
+        # (the platform's limit still applies to everything else)
         specs = [
-            FieldSpec(f, limit, counting, () if j == 0 else tuple(tok("\n" + label(f) + ":", add_special_tokens=False).input_ids), _temperature(limit, guidance, cfg))
+            FieldSpec(f, min(limit, int(cfg["max_chars"])), counting, () if j == 0 else tuple(tok("\n" + label(f) + ":", add_special_tokens=False).input_ids), _temperature(limit, guidance, cfg))
             for j, (f, limit) in enumerate(limits.items())
         ]
         copy_ids = _fact_tokens(tok, r.product)
+        numbers = gate.known(r.product).numbers
         target = _target(r, clip)
-        angles = data.load("prompts")["angles"][r.language]
+        ids = prompt_ids(r)
         for i in range(_variants(r)):
             greedy = i == 0 and guidance.temperature is None  # the first variant decodes greedily
-            # each later variant leads with another angle: diversity by construction, not only by sampling
-            angle = "" if i == 0 else angles[(r.seed + i - 1) % len(angles)]
-            ids = prompt_ids(r, angle)
-            rows.append(Row(ids, specs, r.seed * 1000 + i, greedy, r.language, copy_ids, target))
+            rows.append(Row(ids, specs, r.seed * 1000 + i, greedy, r.language, copy_ids, target, numbers=numbers))
             owners.append((r, i, False))
             if prefix is not None and r.platform == CAPTIONS and r.analysis.embedding is not None:
-                rows.append(Row(ids, specs, r.seed * 1000 + i, greedy, r.language, copy_ids, target, prefix.prefix_embeds(r.analysis.embedding.fused)))
+                rows.append(Row(ids, specs, r.seed * 1000 + i, greedy, r.language, copy_ids, target, prefix.prefix_embeds(r.analysis.embedding.fused), numbers))
                 owners.append((r, i, True))
     results = decode_rows(lm, rows, clip=clip, settings=guidance, progress=progress)
     out: dict[int, list[Candidate]] = {}
@@ -261,8 +261,7 @@ def _temperature(limit: int, guidance: Guidance, cfg: dict) -> float:
 
 
 def _angle(r: TextRequest, i: int) -> str:
-    angles = data.load("prompts")["angles"][r.language]
-    return "first" if i == 0 else angles[(r.seed + i - 1) % len(angles)]
+    return "greedy" if i == 0 else "sampled"
 
 
 def _fact_tokens(tok: Any, facts: "Facts") -> frozenset[int]:
@@ -310,10 +309,14 @@ def _finish(models: "Models", r: TextRequest, raw: list[Candidate], lm_ok: bool,
         else:
             checked = _check(facts, r.product, grounding, limits, counting, rules, r.language, name_field)[0]
         seen = {c.text for c in drafts}
-        extra = [c for c in checked if c.text not in seen][: wanted * (2 if r.platform == CAPTIONS else 1) - len(drafts)]
+        per_variant = 2 if r.platform == CAPTIONS else 1
+        short = wanted * per_variant - len(drafts)
+        # twice what is short: ranking drops near-duplicates, and a product with few facts
+        # has facts variants that differ in one field only
+        extra = [c for c in checked if c.text not in seen][: 2 * short]
         if lm_ok and raw and extra:
             rules_hit = sorted({v["rule"] for c in dropped for v in c.violations})
-            notes.append(f"{len(extra)} of {r.section} ({r.platform}) built from product facts: {len(raw) - len(drafts)} of {len(raw)} LM variants failed ({', '.join(rules_hit) or 'none passed'})")
+            notes.append(f"{min(short, len(extra))} of {r.section} ({r.platform}) built from product facts: {len(raw) - len(drafts)} of {len(raw)} LM variants failed ({', '.join(rules_hit) or 'none passed'})")
         drafts += extra
     if r.platform != CAPTIONS:
         ctas = _ctas(models, lm_ok, r, counting)
@@ -395,6 +398,10 @@ def _check(
             if fixed != v:
                 c.fields[f] = fixed
                 c.repairs.append(f"{f}: names spelt as the facts spell them")
+        named = gate.with_brand(c.fields.get("headline", ""), facts, limits.get("headline", 0), counting)
+        if named:  # a headline that names no product, led by the brand where it fits
+            c.fields["headline"] = named
+            c.repairs.append("headline: the brand put first (it named no product)")
         if not c.violations:
             c.violations += [r.to_dict() for r in gate.check(c.fields, facts, language, name_field=name_field if name_field in c.fields else None)]
         (dropped if c.violations else drafts).append(c)

@@ -22,10 +22,11 @@ import math
 import re
 import weakref
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 from creative import data
 from creative.colour import RGB, from_hls, parse_hex, to_hex, to_hls, to_lab
@@ -302,7 +303,7 @@ def render_backdrop(params: dict[str, Any], size: tuple[int, int], product: Box,
     img *= (1 - params["vignette"] * _smoothstep(0.45, 1.25, rv))[..., None]
 
     small = Image.fromarray(np.clip(img + 0.5, 0, 255).astype(np.uint8), "RGB")
-    canvas = small.resize((W, H), Image.BICUBIC)
+    canvas = small.resize((W, H), Image.BILINEAR)  # a smooth field: bilinear is enough, and cheap
 
     if params["bokeh"]:
         _bokeh(canvas, params, rng, horizon)
@@ -315,16 +316,30 @@ def render_backdrop(params: dict[str, Any], size: tuple[int, int], product: Box,
         _podium(canvas, params, product, footprint)
 
     # fine grain: a real backdrop is never digitally flat, and it hides 8-bit banding
-    tile = rng.normal(0, params["grain"], (128, 128, 1)).astype(np.float32)
-    noise = np.tile(tile, (H // 128 + 1, W // 128 + 1, 3))[:H, :W]
-    arr = np.asarray(canvas, dtype=np.float32) + noise
-    return Image.fromarray(np.clip(arr + 0.5, 0, 255).astype(np.uint8), "RGB")
+    # (added in Pillow, one pass in C; the grain image is made once per look and cropped to size)
+    return ImageChops.add(canvas, _grain(params["seed"], params["index"], float(params["grain"]), W, H), 1.0, -128)
+
+
+@lru_cache(maxsize=4)
+def _grain_field(seed: int, index: int, sigma: float, w: int, h: int) -> Image.Image:
+    rng = np.random.default_rng([seed, index, 11])
+    tile = np.clip(np.round(rng.normal(0, sigma, (128, 128))) + 128, 0, 255).astype(np.uint8)
+    return Image.fromarray(np.tile(tile, (h // 128 + 1, w // 128 + 1))[:h, :w], "L").convert("RGB")
+
+
+def _grain(seed: int, index: int, sigma: float, w: int, h: int) -> Image.Image:
+    """Fine grain as an RGB image offset by 128: a 128 px tile of Gaussian noise (sigma in 8-bit
+    levels), repeated. One field serves every banner size of a look (cropped from the largest)."""
+    side = 2048 if max(w, h) <= 2048 else max(w, h)
+    field = _grain_field(seed, index, sigma, side, side)
+    return field.crop((0, 0, w, h))
 
 
 def _aa_mask(size: tuple[int, int], draw_fn, ss: int = 3) -> Image.Image:
+    """An anti-aliased mask: drawn at `ss` times the size, then box-reduced (exact coverage)."""
     big = Image.new("L", (size[0] * ss, size[1] * ss), 0)
     draw_fn(ImageDraw.Draw(big), ss)
-    return big.resize(size, Image.LANCZOS)
+    return big.reduce(ss)
 
 
 def _paint(canvas: Image.Image, mask: Image.Image, colour: RGB | np.ndarray, at: tuple[int, int] = (0, 0), opacity: float = 1.0) -> None:
@@ -382,11 +397,7 @@ def _podium(canvas: Image.Image, params: dict, product: Box, footprint: tuple[in
     sh = Image.new("L", (w + 2 * pad, round(2 * ry) + 2 * pad), 0)
     ImageDraw.Draw(sh).ellipse([pad - ry * 0.3, pad, pad + w + ry * 0.3, pad + 2 * ry], fill=255)
     sh = sh.filter(ImageFilter.GaussianBlur(ry * 0.7))
-    shade = Image.new("RGBA", sh.size, (0, 0, 0, 0))
-    shade.putalpha(sh.point(lambda v: round(v * 0.28)))
-    base = canvas.convert("RGBA")
-    base.alpha_composite(shade, (x0 - pad, round(top + height - ry * 0.6) - pad))
-    canvas.paste(base.convert("RGB"))
+    canvas.paste((0, 0, 0), (x0 - pad, round(top + height - ry * 0.6) - pad), sh.point(lambda v: round(v * 0.28)))
     # body: cylinder shading across, darker towards the bottom
     u = (np.arange(w, dtype=np.float32) + 0.5) / w * 2 - 1
     lx = (params["light_x"] - 0.5) * 1.2

@@ -137,6 +137,23 @@ class Segmenter:
         return np.asarray(prob[0, 0].cpu())
 
 
+@dataclass
+class RembgSegmenter:
+    """A rembg session (U2-Net, IS-Net, BiRefNet as ONNX): the segmenter role's option for users
+    with internet (rembg downloads the session's weights on first use)."""
+
+    session: Any
+    name: str
+
+    def foreground_probability(self, image) -> Any:
+        """A float numpy map (H, W) in 0..1 of how likely each pixel is the product."""
+        import numpy as np
+        from rembg import remove
+
+        mask = remove(image.convert("RGB"), session=self.session, only_mask=True, post_process_mask=False)
+        return np.asarray(mask.convert("L").resize(image.size), dtype=np.float32) / 255.0
+
+
 # -- loader functions -----------------------------------------------------------------
 
 
@@ -296,6 +313,15 @@ def load_segmenter(path: Path, entry: ModelEntry, device: str) -> Segmenter:
     return Segmenter(model, processor, entry.name, device)
 
 
+def load_rembg(path: Path | None, entry: ModelEntry, device: str) -> RembgSegmenter:
+    """A rembg session by name (entry.id: "u2net", "isnet-general-use", "birefnet-general");
+    rembg fetches its weights into its own cache the first time."""
+    from rembg import new_session
+
+    providers = ["CUDAExecutionProvider", "CPUExecutionProvider"] if device.startswith("cuda") else ["CPUExecutionProvider"]
+    return RembgSegmenter(new_session(entry.id, providers=providers), entry.name)
+
+
 LOADERS: dict[str, Callable[[Path, ModelEntry, str], Any]] = {
     "open_clip": load_open_clip,
     "open_clip_coca": load_coca,
@@ -306,4 +332,5 @@ LOADERS: dict[str, Callable[[Path, ModelEntry, str], Any]] = {
     "opennsfw_onnx": load_opennsfw,
     "image_classifier_safety": load_image_classifier_safety,
     "segmenter": load_segmenter,
+    "rembg": load_rembg,
 }

@@ -74,7 +74,7 @@ class ModelEntry(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    source: Literal["hub", "package", "path", "tiny"]
+    source: Literal["hub", "package", "path", "tiny", "rembg"]  # rembg: a rembg session by name (id)
     loader: str
     id: str | None = None  # hub repo id (or a display id for other sources)
     revision: str = "main"
@@ -93,7 +93,7 @@ class ModelEntry(BaseModel):
 
     @model_validator(mode="after")
     def _source_fields(self) -> "ModelEntry":
-        needed = {"hub": ("id",), "package": ("package", "file"), "path": ("path",), "tiny": ("id",)}
+        needed = {"hub": ("id",), "package": ("package", "file"), "path": ("path",), "tiny": ("id",), "rembg": ("id",)}
         missing = [f for f in needed[self.source] if getattr(self, f) is None]
         if missing:
             raise ValueError(f"source={self.source!r} needs {', '.join(missing)}")

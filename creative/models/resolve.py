@@ -29,7 +29,7 @@ Status = Literal["local", "download", "unavailable"]
 class Resolution:
     role: str
     status: Status  # local: weights are here; download: will be fetched on first use
-    via: str  # hf-cache | hub-download | package | path | tiny | none
+    via: str  # hf-cache | hub-download | rembg-cache | rembg-download | package | path | tiny | none
     model: str | None  # what fills the role, as users name it
     path: str | None  # folder or file the loader reads (None until downloaded)
     licence: str | None
@@ -123,6 +123,21 @@ def package_file(entry: ModelEntry) -> Path | None:
     return None
 
 
+def installed(package: str) -> bool:
+    try:
+        metadata.distribution(package)
+    except metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+def rembg_model_file(entry: ModelEntry) -> Path:
+    """Where rembg keeps a session's ONNX weights once downloaded (rembg's own rule:
+    $U2NET_HOME, else $XDG_DATA_HOME/.u2net, else ~/.u2net)."""
+    home = os.environ.get("U2NET_HOME") or os.path.join(os.environ.get("XDG_DATA_HOME", "~"), ".u2net")
+    return Path(home).expanduser() / f"{entry.id}.onnx"
+
+
 def tiny_key(entry: ModelEntry, seed: int) -> str:
     from creative.models.tiny import BUILD_VERSION
 
@@ -192,18 +207,30 @@ def resolve_role(profile: Profile, role: Role | str) -> Resolution:
             if p.exists():
                 return _found(role, e, "local", "path", p, f"local folder {p}", tried)
             tried.append(f"{p}: no such file or folder")
+        elif e.source == "rembg":
+            if not installed("rembg"):
+                note = "rembg is not installed (pip install 'creative[segment]')"
+                if note not in tried:  # once, not once per session
+                    tried.append(note)
+                continue
+            weights = rembg_model_file(e)
+            if weights.is_file():
+                return _found(role, e, "local", "rembg-cache", weights, f"rembg session {e.id}, weights in {weights.parent}", tried)
+            tried.append(f"rembg {e.id}: weights not in {weights.parent}")
         elif e.source == "tiny":
             # the same words whether or not it is built yet: outputs record this reason
             reason = "tiny random model, built from its config on first load and cached"
             return _found(role, e, "local", "tiny", tiny_folder(e, profile.seed), reason, tried)
     # Pass 2: a hub download.
-    hub_entries = [e for e in entries if e.source == "hub"]
+    # rembg downloads its session's weights on first use, like the hub: offline, it is unavailable.
+    hub_entries = [e for e in entries if e.source == "hub" or (e.source == "rembg" and installed("rembg"))]
     if hub_entries:
         offline = hub_offline_reason()
         if offline is None:
             e = hub_entries[0]
-            return _found(role, e, "download", "hub-download", None, f"will download {e.id} ({e.size_mb:.0f} MB) on first use", tried)
-        tried.append(f"hub download: {offline}")
+            via = "rembg-download" if e.source == "rembg" else "hub-download"
+            return _found(role, e, "download", via, None, f"will download {e.id} ({e.size_mb:.0f} MB) on first use", tried)
+        tried.append(f"download: {offline}")
     # Pass 3: a model shipped in an installed package.
     for e in entries:
         if e.source == "package":

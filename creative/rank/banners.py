@@ -13,7 +13,7 @@ from PIL import Image
 
 from creative.colour import AA_NORMAL, to_lab
 from creative.compose import BannerCopy, LayerSpec
-from creative.compose.banners import Banner
+from creative.compose.banners import Banner, text_flags
 from creative.models.clip import ClipEncoder
 from creative.rank import mmr
 from creative.vectors import normalize
@@ -25,7 +25,8 @@ from creative.vectors import normalize
 #   contrast      worst text contrast, 4.5 (WCAG AA, always met) -> 0.4 .. 7 (AAA) and up -> 1
 #   occupancy     how much of the banner the product fills: 1 inside the template's good band
 #   text_fit      1 when all copy is set in full at a comfortable size; less when a subline was
-#                 left out, text was shortened or set small, or a plate was needed
+#                 left out, text was shortened or set small, or a plate was needed; much less
+#                 (-0.6) when characters were left out for want of a font, or drawn unshaped
 #   separation    how far the product's colours are from the backdrop right around it (CIE76
 #                 distance of the means, 40 -> 1): a navy shoe on a navy wall scores low
 # CLIP leads (what the banner says and shows); the layout terms separate close calls and rank
@@ -77,10 +78,13 @@ def layout_scores(spec: LayerSpec, product_alpha: np.ndarray | None, image: Imag
             fit -= 0.15
     if any(layer.plate for layer in layers):
         fit -= 0.1  # needed a plate: the backdrop fights the text
+    flags = text_flags(spec)
+    if flags:
+        fit -= 0.6  # text is missing or drawn unshaped: never ranked above a banner that has it all
     scores = {"contrast": round(contrast, 4), "occupancy": round(_occupancy_score(occupancy), 4), "text_fit": round(max(0.0, fit), 4)}
     if image is not None:
         scores["separation"] = round(_separation(image, spec, product_alpha), 4)
-    return scores, {"contrast_ratios": ratios, "min_contrast": round(worst, 2), "product_occupancy": round(occupancy, 4)}
+    return scores, {"contrast_ratios": ratios, "min_contrast": round(worst, 2), "product_occupancy": round(occupancy, 4), "text_flags": flags}
 
 
 def _thumb_embedding(image: Image.Image) -> np.ndarray:
