@@ -5,6 +5,7 @@ without the shipped adapter (models/adapters/smollm2-copywriter), same seeds, sa
     python benchmarks/bench_copywriter.py                       # both models, both sets: ~1.5 h on 2 busy cores
     python benchmarks/bench_copywriter.py --model base          # one model (run two at once on two cores)
     python benchmarks/bench_copywriter.py --report              # only combine the parts into copywriter.json
+    python benchmarks/bench_copywriter.py --limit 8             # the first 8 products of each set
 
 Sets: `heldout` = the pairs of the categories the adapter never saw (garden, jewellery, pets;
 24 products, each on the 3 platforms its pairs name); `catalog2` = the English products of
@@ -42,7 +43,9 @@ def items(which: str) -> list:
 
     if which == "heldout":
         pairs = read_pairs([REPO / "datasets" / "copywriter" / "pairs_a.jsonl", REPO / "datasets" / "copywriter" / "pairs_b.jsonl"])
-        return eval_items([p for p in pairs if p.category in HELD_OUT], 10_000)
+        per_category = [eval_items([p for p in pairs if p.category == c], 10_000) for c in HELD_OUT]
+        # round robin, so the first N products (--limit) span every held-out category
+        return [its[i] for i in range(max(map(len, per_category))) for its in per_category if i < len(its)]
     from creative.inputs.catalog import read_catalog
 
     rows = read_catalog(REPO / "benchmarks" / "catalog2" / "catalog.csv")
@@ -70,7 +73,7 @@ def models_for(name: str):
     return models
 
 
-def run(name: str, sets: list[str], n: int) -> dict:
+def run(name: str, sets: list[str], n: int, limit: int | None = None) -> dict:
     from creative.data import load
     from creative.train.evaluate import evaluate_copy
 
@@ -80,9 +83,9 @@ def run(name: str, sets: list[str], n: int) -> dict:
     models.get("lm")
     load_s = time.perf_counter() - t0
     few_shot = int(res.entry.options.get("few_shot", load("ranking")["decoding"]["few_shot"]))
-    out = {"model": name, "lm": res.model, "adapter": res.adapter, "few_shot": few_shot, "n": n, "seed": SEED, "load_seconds": round(load_s, 1), "sets": {}}
+    out = {"model": name, "lm": res.model, "adapter": res.adapter, "few_shot": few_shot, "n": n, "limit": limit, "seed": SEED, "load_seconds": round(load_s, 1), "sets": {}}
     for s in sets:
-        its = items(s)
+        its = items(s)[:limit]
         print(f"{name} / {s}: {len(its)} products, {sum(len(p) for _, p in its)} platform requests", flush=True)
         result = evaluate_copy(models, its, n=n, seed=SEED, progress=lambda k, total: print(f"  {k}/{total} products, {time.perf_counter() - t0:.0f} s", flush=True))
         out["sets"][s] = result.to_dict()
@@ -116,6 +119,7 @@ def main() -> int:
     parser.add_argument("--sets", default="heldout,catalog2")
     parser.add_argument("--n", type=int, default=1, help="variants wanted per platform (n x oversample are decoded and counted)")
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--limit", type=int, default=None, help="the first N products of each set only")
     parser.add_argument("--report", action="store_true", help="only combine the parts already written")
     args = parser.parse_args()
     os.environ["HF_HUB_OFFLINE"] = "1"
@@ -127,7 +131,7 @@ def main() -> int:
         torch.set_num_threads(args.threads)
         PARTS.mkdir(parents=True, exist_ok=True)
         for name in (["base", "adapter"] if args.model == "both" else [args.model]):
-            part = run(name, args.sets.split(","), args.n)
+            part = run(name, args.sets.split(","), args.n, args.limit)
             (PARTS / f"{name}.json").write_text(json.dumps(part, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     report()
     return 0
