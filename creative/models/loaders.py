@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from creative.models.hub import fetch_hub  # noqa: F401 - hub downloads live in creative.models.hub now
-from creative.models.profiles import ModelEntry
+from creative.models.profiles import AdapterEntry, ModelEntry
 from creative.paths import creative_home
 
 
@@ -46,10 +46,12 @@ def default_dtype(device: str):
 
 @dataclass
 class LanguageModel:
-    model: Any  # transformers PreTrainedModel (causal LM)
+    model: Any  # transformers PreTrainedModel (causal LM); a peft PeftModel when an adapter is kept separate
     tokenizer: Any
     name: str
     device: str
+    adapter: str | None = None  # the fine-tuned adapter on top, as the profile names it
+    merged: bool = False  # the adapter is folded into the weights (no peft layers at decode time)
 
 
 @dataclass
@@ -301,6 +303,39 @@ def convert_gguf(gguf: Path) -> Path:
 
 def load_gguf_causal_lm(path: Path, entry: ModelEntry, device: str) -> LanguageModel:
     return load_causal_lm(convert_gguf(path), entry, device)
+
+
+def fetch_adapter(adapter: AdapterEntry) -> Path:
+    """Download a hub adapter's config and safetensors weights into the HF cache."""
+    from huggingface_hub import snapshot_download
+
+    return Path(snapshot_download(adapter.id, revision=adapter.revision, allow_patterns=["adapter_config.json", "*.safetensors", "*.md"]))
+
+
+def apply_adapter(lm: LanguageModel, adapter: AdapterEntry, folder: Path) -> LanguageModel:
+    """`lm` with a LoRA adapter (peft's format, safetensors only) applied on top of its base
+    weights, and merged into them when the profile says `merge = true` (decoding then costs
+    what the base costs). Raises ModelLoadError when the adapter does not fit the base (trained
+    on another model) or cannot be read."""
+    import json
+
+    from peft import PeftModel
+
+    record = folder / "training.json"  # written by `creative train-copywriter`: which base it was trained on
+    if record.is_file():
+        base = json.loads(record.read_text(encoding="utf-8")).get("base", {}).get("model")
+        if base and base != lm.name:
+            raise ModelLoadError(f"adapter {adapter.name} was trained on {base}, but this profile's lm is {lm.name}")
+    if not (folder / "adapter_model.safetensors").is_file():
+        raise ModelLoadError(f"adapter {adapter.name}: no adapter_model.safetensors in {folder} (only safetensors weights are loaded)")
+    try:
+        model = PeftModel.from_pretrained(lm.model, folder, is_trainable=False)
+    except Exception as e:  # noqa: BLE001 - shape mismatches and unreadable files alike: one message with the paths
+        raise ModelLoadError(f"cannot apply adapter {adapter.name} from {folder} to {lm.name}: {e}") from e
+    if adapter.merge:
+        model = model.merge_and_unload()
+    model.eval()
+    return LanguageModel(model, lm.tokenizer, lm.name, lm.device, adapter=adapter.name, merged=adapter.merge)
 
 
 def load_diffusers(path: Path, entry: ModelEntry, device: str) -> DiffusionModel:

@@ -36,6 +36,39 @@ class ProfileError(ValueError):
     """A profile name that does not exist or a profile file that is not valid."""
 
 
+class AdapterEntry(BaseModel):
+    """Fine-tuned weights applied on top of an entry's base weights (a LoRA adapter in peft's
+    format: adapter_config.json + adapter_model.safetensors), from a local folder or the hub.
+
+    `merge` folds it into the base weights at load time: decoding then costs what the base
+    costs. `trained` records how it was made (data, steps, seed, script, measured quality), so
+    the profile says where its weights came from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source: Literal["hub", "path"]
+    id: str | None = None  # hub repo id
+    revision: str = "main"
+    path: str | None = None  # local folder; a relative path is read from the profile file's folder
+    licence: str
+    commercial: Literal["yes", "no", "conditional"]
+    size_mb: float
+    merge: bool = True
+    trained: dict[str, Any] = Field(default_factory=dict)
+    notes: str = ""
+
+    @model_validator(mode="after")
+    def _source_fields(self) -> "AdapterEntry":
+        needed = {"hub": "id", "path": "path"}[self.source]
+        if getattr(self, needed) is None:
+            raise ValueError(f"adapter source={self.source!r} needs {needed}")
+        return self
+
+    @property
+    def name(self) -> str:
+        return f"{self.id}@{self.revision}" if self.source == "hub" else self.path or ""
+
+
 class ModelEntry(BaseModel):
     """One candidate for a role: where its weights come from and what its licence allows."""
 
@@ -58,6 +91,7 @@ class ModelEntry(BaseModel):
     commercial: Literal["yes", "no", "conditional"]
     size_mb: float
     trust_remote_code: bool = False
+    adapter: AdapterEntry | None = None  # fine-tuned weights on top (lm role: a LoRA adapter)
     notes: str = ""
 
     @model_validator(mode="after")
@@ -85,6 +119,9 @@ class Profile(BaseModel):
     description: str = ""
     seed: int = 0
     extends: str | None = None
+    # roles whose candidates replace the parent's (extends) instead of following them: a profile
+    # that names its own fine-tuned lm wants that one, not whatever the parent would pick first
+    replace: tuple[Role, ...] = ()
     roles: dict[Role, tuple[ModelEntry, ...]] = Field(default_factory=dict)
 
     def candidates(self, role: Role | str) -> tuple[ModelEntry, ...]:
@@ -119,15 +156,27 @@ def _find(name: str) -> Path:
     raise ProfileError(f"unknown profile {name!r}; known profiles: {', '.join(list_profiles())}")
 
 
+def _anchor_adapter(entry: Any, folder: Path) -> Any:
+    """An entry whose adapter names a relative folder, with that folder made absolute from the
+    profile file's own folder (a profile and its adapter travel together)."""
+    adapter = entry.get("adapter") if isinstance(entry, dict) else None
+    if isinstance(adapter, dict) and adapter.get("path") and not Path(adapter["path"]).expanduser().is_absolute():
+        return {**entry, "adapter": {**adapter, "path": str((folder / adapter["path"]).resolve())}}
+    return entry
+
+
 def load_profile(name_or_path: str | os.PathLike[str]) -> Profile:
     """Load a profile by name (`base`) or from a TOML file path; `extends` is applied."""
     path = Path(name_or_path)
     path = path if path.suffix == ".toml" and path.is_file() else _find(str(name_or_path))
     data = _read(path)
+    data = {**data, "roles": {role: [_anchor_adapter(e, path.parent) for e in entries] for role, entries in data.get("roles", {}).items()}}
     parent_name = data.get("extends")
     if parent_name:
         parent = load_profile(parent_name)
         roles: dict[str, list[Any]] = {r.value: [e.model_dump() for e in es] for r, es in parent.roles.items()}
+        for role in data.get("replace", []):
+            roles.pop(role, None)
         for role, entries in data.get("roles", {}).items():
             roles.setdefault(role, []).extend(entries)  # the child's candidates come after the parent's
         data = {**data, "roles": roles}

