@@ -1,5 +1,7 @@
 """Conditioning: grounding as fenced data, injection handling, structured batched decoding."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -155,3 +157,33 @@ def test_the_decoder_writes_no_number_the_facts_do_not_have():
     assert allowed("weighs 26") == ({"5", " 2", " 12"}, True)  # only "265" may follow; " kg" is held back too
     assert allowed("holds 1.") == ({"0", " 2", " 12"}, True)
     assert allowed("UK 12") == ({" 2", " 12"}, False)  # "12" is whole: a digit would make it another number
+
+
+def test_the_decoder_writes_only_words_of_the_facts_or_the_language():
+    # SmolLM2 once wrote "Lambwool", "Keylessly" and "Fjel Mark": each word is now held, as it
+    # is written, to the gate's word rules (the same Lexicon the copy stage hands the decoder)
+    from creative.condition.structured import _words_ok
+    from creative.generate.gate import Lexicon
+    from creative.inputs.product import Facts
+
+    lex = Lexicon(Facts(title="Fjellmark ribbed lambswool beanie, rust", brand="Fjellmark", description="Keyless fit, one size."))
+    assert _words_ok("Warm ", "Warm lambs", False, lex) and _words_ok("Warm lambs", "Warm lambswool", False, lex)
+    assert not _words_ok("Warm Lamb", "Warm Lambwool", False, lex)  # no word begins "lambwool"
+    assert not _words_ok("Keyless", "Keylessly", False, lex)
+    assert not _words_ok("Fjel", "Fjel ", False, lex) and not _words_ok("Fjel", "Fjel", True, lex)  # a name cut short
+    assert _words_ok("Fjel", "Fjellmark", False, lex) and _words_ok("The Fjellmark", "The Fjellmark beanie", False, lex)
+    assert not _words_ok("Knitted by ", "Knitted by Zorvath ", False, lex)  # a name the facts never give
+    assert not _words_ok("", "Zorvath", False, lex)  # no word begins so
+    assert _words_ok("", "Fjellm", False, lex) and not _words_ok("", "Fjellm", True, lex)  # a beginning, until the field ends there
+    assert _words_ok("A 2x2 rib, ", "A 2x2 rib, one-size", False, lex) and _words_ok("", "Rust-red", True, lex)
+
+
+def test_decoding_with_a_lexicon_writes_only_allowed_words(tiny_studio, product):
+    from creative.generate.gate import Lexicon, check
+
+    lm = tiny_studio.models.get("lm")
+    rows = _rows(lm, product, "google_rsa", n=3, greedy=False, seed=5, temperature=1.5)
+    lex = Lexicon(product)
+    held = decode_rows(lm, [replace(r, lexicon=lex) for r in rows])
+    for d in held:
+        assert not {r.rule for r in check(d.fields, product, name_field=None)} & {"non_word", "misspelt_name", "invented_name"}, d.fields

@@ -53,6 +53,8 @@ def test_copy_built_from_the_facts_passes():
         ({"headline": "Brightmoor kettle", "description": "Holds 1.5 L of water."}, "unsupported_number"),
         ({"headline": "Brightmoor kettle", "description": "A 1.0 kg kettle with an 8 mm spout."}, "unsupported_number"),
         ({"headline": "Brightmoor kettle", "description": "The gooseneck kettle is a"}, "dangling_end"),
+        ({"headline": "Brightmoor kettle", "description": "A dial thermometer on the lid that shows"}, "dangling_end"),
+        ({"headline": "Brightmoor kettle", "description": "18/8 stainless steel. Facebook ad"}, "placeholder"),
         ({"headline": "Slow, steady coffee mornings", "description": "18/8 stainless steel."}, "no_product_name"),
         ({"headline": "Brightmoor kettle", "description": "Brightmoor kettle."}, "repeats_field"),
         ({"headline": "Brightmoor Pour 1.0 L gooseneck", "description": "18/8 stainless steel."}, "cut_title"),
@@ -153,3 +155,19 @@ def test_facts_copy_for_a_product_with_few_facts_still_gives_n_different_variant
     kept = tiny_studio.copy(product, platform="meta", n=2).kept
     assert len(kept) == 2 and kept[0].text != kept[1].text
     assert all("Trailrunner 2" in c.fields["headline"] for c in kept)  # the model number is part of the name
+
+
+def test_a_field_cut_inside_a_phrase_of_the_facts_is_caught():
+    balm = Facts(title="Brightwell peppermint beeswax lip balm, 4.8 g", brand="Brightwell", description="Beeswax stick with shea butter and peppermint oil.")
+    assert "cut_title" in rules({"headline": "Brightwell lip balm", "description": "Beeswax and shea butter. 4.8 g of lip"}, balm)
+    assert "cut_title" not in rules({"headline": "Brightwell lip balm", "description": "Beeswax, shea butter and peppermint oil."}, balm)
+
+
+def test_only_a_headline_made_of_facts_is_rescued_by_the_brand():
+    from creative.generate.gate import respell_names, with_brand
+
+    balm = Facts(title="Brightwell peppermint beeswax lip balm, 4.8 g", brand="Brightwell", description="Beeswax stick with shea butter and peppermint oil.")
+    assert with_brand("Melted", balm, 30) is None  # "Brightwell: Melted" says nothing
+    assert with_brand("4.8 g, shea butter", balm, 30) == "Brightwell: 4.8 g, shea butter"
+    # a rare word the facts write in lower case is no name: the sentence keeps its capital
+    assert respell_names("Beeswax and peppermint oil.", balm) == "Beeswax and peppermint oil."

@@ -66,6 +66,7 @@ class Row:
     target: np.ndarray | None = None  # (d,) CLIP embedding to steer towards (MAGIC); None: off
     prefix_embeds: Any = None  # (P, d_model) learned prefix fed before the prompt (ClipCap)
     numbers: frozenset[str] | None = None  # the facts' numbers: no other number is written; None: any
+    lexicon: Any = None  # words allowed (prefix_ok(partial), word_ok(word, sentence_start)); None: any
 
 
 @dataclass
@@ -460,13 +461,35 @@ def _choose(st: _State, logits: Any, raw: Any, vocab: _Vocab, stoppers: Any, s: 
             token = int(x.argmax())
         else:
             token = int(torch.multinomial(_top_k_top_p(x / spec.temperature, s.top_k, s.top_p), 1, generator=generator))
-        if stoppers[token] or text_length(_field_text(tok, st.ids + [token]), spec.counting) <= spec.limit:
+        after = text if stoppers[token] else _field_text(tok, st.ids + [token])
+        fits = stoppers[token] or text_length(after, spec.counting) <= spec.limit
+        if fits and (st.row.lexicon is None or _words_ok(text, after, bool(stoppers[token]), st.row.lexicon)):
             _mark_cut(st, token, logits, vocab, stoppers)
             return token
         x[token] = -math.inf
     token = int(torch.nonzero(stoppers)[0])
     _mark_cut(st, token, logits, vocab, stoppers)
     return token
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z][A-Za-z'’]*)*-?")
+_WORD_TAIL = re.compile(r"[A-Za-z'’-]*$")
+
+
+def _words_ok(before: str, after: str, ends: bool, lexicon: Any) -> bool:
+    """Whether the words a token writes (or, when it ends the field, the last word) are allowed:
+    each word it finishes passes `lexicon.word_ok`, the one it leaves open `lexicon.prefix_ok`.
+    A tokenizer that re-spells what came before is not second-guessed."""
+    if not after.startswith(before):
+        return True
+    start = len(before) - len(_WORD_TAIL.search(before).group(0))
+    for m in _WORD.finditer(after, start):
+        word = m.group(0).rstrip("-")
+        finished = ends or m.end() < len(after)
+        sentence_start = not after[: m.start()].strip() or after[: m.start()].rstrip()[-1] in ".!?:;"
+        if not (lexicon.word_ok(word, sentence_start) if finished else lexicon.prefix_ok(m.group(0))):
+            return False
+    return True
 
 
 def _mark_cut(st: _State, token: int, logits: Any, vocab: _Vocab, stoppers: Any) -> None:

@@ -19,7 +19,9 @@ with the reasons. The rules, with their data in gate.toml:
 - dangling_end  a field that stops mid-clause ("... bottle is a", "with")
 - no_product_name    a headline (or caption) naming neither the brand nor the title's nouns
 - repeats_field two fields saying the same thing
-- cut_title     the title cut off inside its noun phrase ("... insulated water")
+- cut_title     the title cut off inside its noun phrase ("... insulated water"), or a field
+                ending, unpunctuated, on a word the facts only use to begin a phrase ("... of lip"
+                for "lip balm")
 - example_echo  four words in a row from one of the prompt's example ads (another product)
 - off_facts     mostly words the facts never mention: made up, however fluent
 
@@ -122,8 +124,60 @@ def _han_words(run: str) -> list[str]:
 # -- the rules ---------------------------------------------------------------------------
 
 
+class Lexicon:
+    """The words English copy for one product may use, for the decoder to hold each word to
+    while it writes (`condition.structured.Row.lexicon`): the gate's non_word, misspelt_name
+    and invented_name rules asked of a word as it is written, so a small model's "Lambwool",
+    "Keylessly" or "Fjel Mark" never gets written at all.
+
+    `prefix_ok(partial)`: a word not yet finished can still become an allowed word.
+    `word_ok(word, sentence_start)`: a finished word passes those rules."""
+
+    def __init__(self, facts: "Facts"):
+        self.k = known(facts)
+        self.stems = frozenset(_stem(w) for w in self.k.words)
+        forms = {w for w in self.k.words if re.fullmatch(r"[a-z'’-]+", w)}
+        forms |= {s + end for s in {_stem(w) for w in forms} for end in ("", "s", "es", "ed", "ing")}
+        self.prefixes = frozenset(f[:i] for f in forms for i in range(1, len(f) + 1))
+
+    def prefix_ok(self, partial: str) -> bool:
+        low = partial.lower().replace("’", "'")
+        *done, last = low.split("-")
+        if any(d and not self.word_ok(d, True) for d in done):
+            return False
+        last = re.sub(r"'s?$", "", last)
+        return not last or len(last) < 3 and last.isalpha() or last in self.prefixes or last in _english_prefixes()
+
+    def word_ok(self, word: str, sentence_start: bool) -> bool:
+        if not _is_word(word, self.k, self.stems):
+            return False
+        low = _bare(word)
+        near = _rules()["near_name"]
+        if low not in self.k.words and any(difflib.SequenceMatcher(None, low, n.lower()).ratio() >= near for n in self.k.names):
+            return False  # misspelt_name
+        # invented_name: a capitalised word inside a sentence the facts do not know
+        return sentence_start or not word[0].isupper() or word.isupper() or low in self.k.words or _zipf(low, "en") >= _rules()["min_zipf_name"]
+
+
+@lru_cache(maxsize=1)
+def _english_prefixes() -> frozenset[str]:
+    """Every beginning of every English word the gate counts as real (Zipf >= min_zipf): about
+    65,000 words, 150,000 prefixes, built once a process (under a second)."""
+    from wordfreq import iter_wordlist, zipf_frequency
+
+    words = []
+    for w in iter_wordlist("en"):  # most frequent first
+        if zipf_frequency(w, "en") < _rules()["min_zipf"]:
+            break
+        if _LATIN_WORD.fullmatch(w):
+            words.append(w)
+    return frozenset(w[:i] for w in words for i in range(1, len(w) + 1))
+
+
 def _placeholder(text: str) -> str | None:
-    hit = _find(_rules()["placeholders"], text)
+    # the answer format's own section headers ("Facebook ad") are the prompt leaking in
+    headers = [h.lower() for h in data.load("prompts")["format"]["platforms"].values()]
+    hit = _find(_rules()["placeholders"] + headers, text)
     if hit:
         return hit
     words = [w.lower() for w in _LATIN_WORD.findall(text)]
@@ -182,16 +236,21 @@ def _bare(word: str) -> str:
     return low[:-2] if low.endswith("'s") else low
 
 
+def _is_word(w: str, k: _Known, stems: set[str] | frozenset[str]) -> bool:
+    """A word of the facts (or one of their stems), an acronym, a short word, or a real English
+    word (every part of a hyphenated one)."""
+    low = _bare(w)
+    if low in k.words or len(low) < 3 or w.isupper() or low.replace("-", "") in k.words:
+        return True
+    parts = [p for p in low.split("-") if p]
+    return all(p in k.words or _stem(p) in stems or _zipf(p.strip("'"), "en") >= _rules()["min_zipf"] for p in parts)
+
+
 def _non_word(text: str, k: _Known, language: str) -> str | None:
     stems = {_stem(w) for w in k.words}
     for w in _LATIN_WORD.findall(text):
-        low = _bare(w)
-        if low in k.words or len(low) < 3 or w.isupper() or low.replace("-", "") in k.words:
-            continue
-        parts = [p for p in low.split("-") if p]
-        if all(p in k.words or _stem(p) in stems or _zipf(p.strip("'"), "en") >= _rules()["min_zipf"] for p in parts):
-            continue
-        return w
+        if not _is_word(w, k, stems):
+            return w
     if language == "zh":
         for run in _HAN.findall(text):
             for w in _han_words(run):
@@ -249,10 +308,30 @@ def _cut_title(text: str, facts: "Facts") -> str | None:
     title = facts.title.split()
     words = text.split()
     n = len(words)
-    if not 1 < n < len(title) or [w.lower() for w in words] != [w.lower() for w in title[:n]]:
+    if 1 < n < len(title) and [w.lower() for w in words] == [w.lower() for w in title[:n]]:
+        last, nxt = title[n - 1], title[n]
+        if last[:1].islower() and nxt[:1].islower() and last[-1:].isalnum():
+            return text
+    return _cut_phrase(text, facts)
+
+
+def _open_clause(text: str) -> bool:
+    words = text.split()
+    return len(words) >= 2 and text[-1].isalnum() and words[-2].lower() in _rules()["clause_openers"]
+
+
+def _cut_phrase(text: str, facts: "Facts") -> str | None:
+    """A field with no closing punctuation that ends on a word the facts only ever use as the
+    first half of a phrase ("... 4.8 g of lip" where the facts say "lip balm" and nothing else
+    with "lip"): the budget cut it mid-phrase."""
+    if not text or not text[-1].isalpha():
         return None
-    last, nxt = title[n - 1], title[n]
-    if last[:1].islower() and nxt[:1].islower() and last[-1:].isalnum():
+    last = text.split()[-1].lower()
+    if len(last) < 3 or last in set(_rules()["stopwords"]):
+        return None
+    facts_text = " | ".join([facts.title, facts.description, *facts.attributes.values()]).lower()  # no phrase runs across facts
+    uses = [m.group(1) for m in re.finditer(rf"(?<![\w-]){re.escape(last)}(?![\w-])(\s+[a-z][\w-]*)?", facts_text)]
+    if uses and all(uses):  # every use goes on to a further word: "lip balm", "lip balm"
         return text
     return None
 
@@ -336,14 +415,14 @@ def check(fields: dict[str, str], facts: "Facts", language: str | None = None, *
             ("unsupported_claim", _claim(text, k), "a claim the product's facts do not support"),
             ("unsupported_number", _number(text, k), "a number the product's facts do not contain"),
             ("non_word", _non_word(text, k, language), "not a word of the language, nor in the facts"),
-            ("cut_title", _cut_title(text, facts), "the title cut off mid-phrase"),
+            ("cut_title", _cut_title(text, facts), "cut off mid-phrase (the title, or a phrase of the facts)"),
             ("example_echo", _example_echo(text, k), "copied from an example ad, not from this product's facts"),
             ("off_facts", _off_facts(text, k, language), "mostly about things the product's facts never mention"),
         ]
         named = _names(text, k)
         if named:
             checks.append((named[0], named[1], "a name the facts do not spell this way" if named[0] == "misspelt_name" else "a name the facts never mention"))
-        if dangling_end(text, language):
+        if dangling_end(text, language) or _open_clause(text):
             checks.append(("dangling_end", text.split()[-1] if text.split() else text, "stops mid-clause"))
         out += [Rejection(rule, f, term, detail) for rule, term, detail in checks if term]
     texts = [re.sub(r"[\W_]+", " ", t).strip().lower() for t in fields.values() if t]
@@ -372,16 +451,27 @@ def informative(fields: dict[str, str], facts: "Facts") -> bool:
 
 def respell_names(text: str, facts: "Facts") -> str:
     """`text` with every name of the facts (brand, title words that are names) spelt as the facts
-    spell them when only the case differs ("LOFTSTEP", "loftstep" -> "Loftstep")."""
+    spell them when only the case differs ("LOFTSTEP", "loftstep" -> "Loftstep"). A rare word
+    the facts write in lower case ("beeswax") is no name: its case is the sentence's."""
     for name in known(facts).names:
+        if name.islower():
+            continue
         text = re.sub(rf"(?<![\w]){re.escape(name)}(?![\w])", name, text, flags=re.IGNORECASE)
     return text
 
 
 def with_brand(text: str, facts: "Facts", limit: int, counting: str = "chars") -> str | None:
-    """`text` led by the brand ("Loftstep: 265 g, 8 mm drop") when it names no product and the
-    brand fits within `limit`; None when it needs no brand or there is none to give."""
-    if not text or not facts.brand or names_product(text, known(facts)):
+    """`text` led by the brand ("Loftstep: 265 g, 8 mm drop") when it names no product, every
+    content word of it is a fact, and the brand fits within `limit`; None when it needs no
+    brand, there is none to give, or the text is not worth one."""
+    k = known(facts)
+    if not text or not facts.brand or names_product(text, k):
+        return None
+    stems = {_stem(w) for w in k.words}
+    # only a headline made of the facts ("265 g, 8 mm drop") is worth a brand: never "Melted",
+    # nor a bare "20 cm"
+    content = [_bare(w) for w in _LATIN_WORD.findall(text) if len(w) >= 3 and w.lower() not in _rules()["stopwords"]]
+    if not content or not all(w in k.words or _stem(w) in stems for w in content):
         return None
     sep = "：" if facts.language == "zh" else ": "
     named = f"{facts.brand}{sep}{text}"

@@ -100,9 +100,25 @@ def clean_output(text: str, finished: bool = True) -> str:
     for _ in range(2):
         text = _LABEL.sub("", text, count=1).strip().strip(_QUOTES).strip()
     text = re.sub(r"\s+", " ", text)
+    text = _unmatched_closers(text)
     if not finished and " " in text:
         text = text.rsplit(" ", 1)[0]
     return text
+
+
+def _unmatched_closers(text: str) -> str:
+    """Without a ')' or '"' that closes nothing ("One size fits all.)"): small models close
+    brackets they never opened."""
+    depth, out = 0, []
+    for ch in text:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            if depth == 0:
+                continue
+            depth -= 1
+        out.append(ch)
+    return "".join(out).strip()
 
 
 def usable(text: str) -> bool:
@@ -232,14 +248,17 @@ def _decode(models: "Models", requests: list[TextRequest], guidance: Guidance, p
         ]
         copy_ids = _fact_tokens(tok, r.product)
         numbers = gate.known(r.product).numbers
+        # English words held to the gate's word rules as they are written (Chinese: jieba judges
+        # words only once they are written)
+        lexicon = gate.Lexicon(r.product) if r.language == "en" else None
         target = _target(r, clip)
         ids = prompt_ids(r)
         for i in range(_variants(r)):
             greedy = i == 0 and guidance.temperature is None  # the first variant decodes greedily
-            rows.append(Row(ids, specs, r.seed * 1000 + i, greedy, r.language, copy_ids, target, numbers=numbers))
+            rows.append(Row(ids, specs, r.seed * 1000 + i, greedy, r.language, copy_ids, target, numbers=numbers, lexicon=lexicon))
             owners.append((r, i, False))
             if prefix is not None and r.platform == CAPTIONS and r.analysis.embedding is not None:
-                rows.append(Row(ids, specs, r.seed * 1000 + i, greedy, r.language, copy_ids, target, prefix.prefix_embeds(r.analysis.embedding.fused), numbers))
+                rows.append(Row(ids, specs, r.seed * 1000 + i, greedy, r.language, copy_ids, target, prefix.prefix_embeds(r.analysis.embedding.fused), numbers, lexicon))
                 owners.append((r, i, True))
     results = decode_rows(lm, rows, clip=clip, settings=guidance, progress=progress)
     out: dict[int, list[Candidate]] = {}
