@@ -171,3 +171,11 @@ def test_only_a_headline_made_of_facts_is_rescued_by_the_brand():
     assert with_brand("4.8 g, shea butter", balm, 30) == "Brightwell: 4.8 g, shea butter"
     # a rare word the facts write in lower case is no name: the sentence keeps its capital
     assert respell_names("Beeswax and peppermint oil.", balm) == "Beeswax and peppermint oil."
+
+
+def test_a_sentence_the_budget_cut_goes_back_to_the_last_whole_one():
+    from creative.generate.text import clean_output
+
+    assert clean_output("7 cm memory foam base and a non-slip underside. Machine wash", finished=False) == "7 cm memory foam base and a non-slip underside."
+    assert clean_output("Holds 1.5 L of water and", finished=False) == "Holds 1.5 L of water"  # no whole sentence: a clean end
+    assert clean_output("Waxed canvas. Brass buckles.)", finished=True) == "Waxed canvas. Brass buckles."  # a bracket nothing opened

@@ -330,8 +330,10 @@ def _cut_phrase(text: str, facts: "Facts") -> str | None:
     if len(last) < 3 or last in set(_rules()["stopwords"]):
         return None
     facts_text = " | ".join([facts.title, facts.description, *facts.attributes.values()]).lower()  # no phrase runs across facts
-    uses = [m.group(1) for m in re.finditer(rf"(?<![\w-]){re.escape(last)}(?![\w-])(\s+[a-z][\w-]*)?", facts_text)]
-    if uses and all(uses):  # every use goes on to a further word: "lip balm", "lip balm"
+    stop = set(_rules()["stopwords"])
+    nexts = [m.group(1) for m in re.finditer(rf"(?<![\w-]){re.escape(last)}(?![\w-])(?:\s+([a-z][\w-]*))?", facts_text)]
+    # every use goes on into the same phrase: "lip balm", "lip balm" (not "collar with ...")
+    if nexts and all(n and n not in stop for n in nexts):
         return text
     return None
 

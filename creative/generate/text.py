@@ -103,6 +103,11 @@ def clean_output(text: str, finished: bool = True) -> str:
     text = _unmatched_closers(text)
     if not finished and " " in text:
         text = text.rsplit(" ", 1)[0]
+        # a sentence the budget cut ("... non-slip underside. Machine") goes back to the last
+        # whole one when that keeps most of the text
+        whole = [m.end() for m in re.finditer(r"[.!?。！？](?=\s)", text)]
+        if whole and whole[-1] >= 0.3 * len(text):
+            text = text[: whole[-1]]
     return text
 
 
