@@ -183,6 +183,9 @@ def _placeholder(text: str) -> str | None:
     words = [w.lower() for w in _LATIN_WORD.findall(text)]
     if words and all(w in set(_rules()["generic_words"]) for w in words) and not _HAN.search(text):
         return text
+    # a number and its unit alone ("20 cm", "A 20 cm") say nothing about what it measures
+    if not _HAN.search(text) and not any(len(w) >= 3 and w not in _rules()["stopwords"] for w in words):
+        return text
     return None
 
 
