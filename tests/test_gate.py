@@ -181,3 +181,27 @@ def test_a_sentence_the_budget_cut_goes_back_to_the_last_whole_one():
     assert clean_output("7 cm memory foam base and a non-slip underside. Machine wash", finished=False) == "7 cm memory foam base and a non-slip underside."
     assert clean_output("Holds 1.5 L of water and", finished=False) == "Holds 1.5 L of water"  # no whole sentence: a clean end
     assert clean_output("Waxed canvas. Brass buckles.)", finished=True) == "Waxed canvas. Brass buckles."  # a bracket nothing opened
+
+
+@pytest.mark.parametrize(
+    "description, rule",
+    [
+        ("Double-wall steel. No leaks... for the night", "punctuation"),
+        ("Up to 1.0 L of water? Order today", "punctuation"),
+        ("34 USD per order, with a gooseneck spout.", "price_as_data"),
+    ],
+)
+def test_small_model_noise_in_punctuation_and_prices_is_caught(description, rule):
+    kettle = KETTLE.model_copy(update={"price": 34.0, "currency": "USD"})
+    assert rule in rules({"headline": "Brightmoor kettle", "description": description}, kettle)
+
+
+def test_a_real_question_is_fine():
+    assert rules({"headline": "Brightmoor kettle", "description": "Need a gooseneck kettle for pour-over?"}) == set()
+
+
+def test_chinese_attributes_read_as_phrases_that_say_what_they_measure():
+    from creative.generate.facts import feature_phrases
+
+    lamp = Facts(title="栖光 钴蓝釉陶瓷台灯", brand="栖光", language="zh", attributes={"灯罩材质": "亚麻", "高度": "52厘米", "续航": "约38小时", "开关": "旋钮开关"})
+    assert feature_phrases(lamp) == ["亚麻灯罩", "高度52厘米", "续航约38小时", "旋钮开关"]

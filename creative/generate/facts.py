@@ -67,7 +67,9 @@ def feature_phrases(facts: "Facts") -> list[str]:
             continue
         if value.lower() in spec["present"]:
             phrase = key_text if value.lower() in ("yes", "true", "y") else f"{key_text} {value}"
-        elif facts.language == "zh" or key.lower() in spec["value_only"] or any(w in value.lower() for w in key_text.lower().split()):
+        elif facts.language == "zh":
+            phrase = _zh_phrase(key_text, value, spec)
+        elif key.lower() in spec["value_only"] or any(w in value.lower() for w in key_text.lower().split()):
             phrase = value
         elif key.lower() in spec["key_first"]:
             phrase = f"{key_text} {value}"
@@ -75,6 +77,18 @@ def feature_phrases(facts: "Facts") -> list[str]:
             phrase = f"{value} {key_text}"
         out.append(phrase)
     return list(dict.fromkeys(out))
+
+
+def _zh_phrase(key: str, value: str, spec: dict) -> str:
+    """A Chinese attribute as a phrase: a material names its part ("灯罩材质=亚麻" -> "亚麻灯罩"),
+    a measure its key ("续航=约38小时" -> "续航约38小时"; "40毫米" alone says nothing), else the
+    value ("主动降噪")."""
+    for suffix in spec["zh_material_suffixes"]:
+        if key.endswith(suffix) and len(key) > len(suffix):
+            return value + key[: -len(suffix)]
+    if re.match(r"[约~≈]?\d", value) and key not in value:  # a number with no name: "40毫米"
+        return key + value
+    return value
 
 
 def _join(items: list[str], language: str) -> str:

@@ -3,8 +3,11 @@
 Every shipped text (copy fields, captions, banner words) passes `check`; what fails is dropped
 with the reasons. The rules, with their data in gate.toml:
 
-- placeholder   a stand-in for content ("product name", "Headline:", "lorem ipsum") or a field
-                made only of filler words ("Great product!")
+- placeholder   a stand-in for content ("product name", "Headline:", "lorem ipsum"), a field
+                made only of filler words ("Great product!") or of a number alone ("20 cm")
+- punctuation   an ellipsis, or a question that opens with no question word ("... cold? Order")
+- price_as_data a price written as a data field is ("34 USD per order"): the banner shows the
+                price from the facts; copy that quotes it reads as a feed dump
 - loop          a word three times in a field, a word twice in a row, a repeated phrase
 - misspelt_name a near miss of the brand or a product name ("Loft step", "Lofstep")
 - invented_name a capitalised name the facts never mention ("by Lotta Brando")
@@ -318,8 +321,34 @@ def _cut_title(text: str, facts: "Facts") -> str | None:
     return _cut_phrase(text, facts)
 
 
+def _punctuation(text: str) -> str | None:
+    if "..." in text or "…" in text:
+        return "..."
+    for sentence in re.findall(r"[^.!?。！？]*\?", text):
+        words = _LATIN_WORD.findall(sentence)
+        if words and words[0].lower() not in _rules()["question_openers"]:
+            return sentence.strip()
+    return None
+
+
+_PRICE_AS_DATA = re.compile(r"\d+(?:[.,]\d+)?\s*(?:[A-Z]{3})\b|\b[A-Z]{3}\s*\d")
+
+
+def _price_as_data(text: str) -> str | None:
+    from creative.inputs.prices import currency_in
+
+    for m in _PRICE_AS_DATA.finditer(text):
+        if currency_in(m.group(0)):
+            return m.group(0)
+    return None
+
+
 def _open_clause(text: str) -> bool:
+    """One word into a clause ("... the handle that goes"), or a bare number after a comma
+    ("750 ml water bottle, 24"): the field stopped before it was done."""
     words = text.split()
+    if re.search(r",\s*\d+$", text):
+        return True
     return len(words) >= 2 and text[-1].isalnum() and words[-2].lower() in _rules()["clause_openers"]
 
 
@@ -415,6 +444,8 @@ def check(fields: dict[str, str], facts: "Facts", language: str | None = None, *
             continue
         checks = [
             ("placeholder", _placeholder(text), "a placeholder or filler instead of content"),
+            ("punctuation", _punctuation(text), "an ellipsis, or a question with no question in it"),
+            ("price_as_data", _price_as_data(text) if language == "en" else None, "a price written like a data feed"),
             ("loop", _loop(text, language, k), "a repeated word or phrase"),
             ("script", _script(text, language), f"letters the product's language ({language}) does not use"),
             ("unsupported_claim", _claim(text, k), "a claim the product's facts do not support"),
