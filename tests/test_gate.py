@@ -56,6 +56,7 @@ def test_copy_built_from_the_facts_passes():
         ({"headline": "Brightmoor kettle", "description": "A dial thermometer on the lid that shows"}, "dangling_end"),
         ({"headline": "Brightmoor kettle", "description": "18/8 stainless steel. Facebook ad"}, "placeholder"),
         ({"headline": "Brightmoor kettle", "description": "A 1.0 L"}, "placeholder"),
+        ({"headline": "Brightmoor kettle", "description": "An 8 mm gooseneck spout and a membrane lid."}, "off_facts"),
         ({"headline": "Brightmoor kettle", "description": "A dial thermometer for your next"}, "dangling_end"),
         ({"headline": "Slow, steady coffee mornings", "description": "18/8 stainless steel."}, "no_product_name"),
         ({"headline": "Brightmoor kettle", "description": "Brightmoor kettle."}, "repeats_field"),

@@ -26,7 +26,8 @@ with the reasons. The rules, with their data in gate.toml:
                 ending, unpunctuated, on a word the facts only use to begin a phrase ("... of lip"
                 for "lip balm")
 - example_echo  four words in a row from one of the prompt's example ads (another product)
-- off_facts     mostly words the facts never mention: made up, however fluent
+- off_facts     mostly words the facts never mention, or one specific detail they never
+                mention ("cork canvas" when the facts say waxed canvas): made up, however fluent
 
 Facts-built text passes by construction; LM text is held to the same rules.
 """
@@ -402,8 +403,8 @@ def _stem(word: str) -> str:
 
 
 def _off_facts(text: str, k: _Known, language: str) -> str | None:
-    """Text mostly about things the facts never mention (gate.toml: off_facts_share): the
-    words that are off the facts, or None."""
+    """Text mostly about things the facts never mention (gate.toml: off_facts_share), or with a
+    specific detail they never mention (a word rarer than detail_zipf): those words, or None."""
     if language != "en":
         return None
     rules = _rules()
@@ -414,7 +415,13 @@ def _off_facts(text: str, k: _Known, language: str) -> str | None:
     off = [w for w in content if _stem(w) not in facts and not any(_stem(p) in facts for p in w.split("-"))]
     if len(off) >= rules["off_facts_min"] and len(off) > rules["off_facts_share"] * len(content):
         return ", ".join(off[:4])
-    return None
+    # a word of the same root as a fact ("grip" of "grippy") is no new detail
+    related = [f for f in facts if len(f) >= 4]
+    details = [
+        w for w in off
+        if _zipf(w, "en") < rules["detail_zipf"] and _zipf(_stem(w), "en") < rules["detail_zipf"] and not any(f.startswith(_stem(w)) or _stem(w).startswith(f) for f in related)
+    ]
+    return ", ".join(details[:4]) or None
 
 
 def names_product(text: str, k: _Known) -> bool:
