@@ -66,6 +66,8 @@ def feature_phrases(facts: "Facts") -> list[str]:
         if re.search(r"[,;，；]", value):  # a list inside a list reads as noise
             continue
         if value.lower() in spec["present"]:
+            # a short key word that is no English word is an acronym: "bpa_free" -> "BPA free"
+            key_text = " ".join(w.upper() if len(w) <= 4 and facts.language == "en" and _zipf(w) < 3 else w for w in key_text.split())
             phrase = key_text if value.lower() in ("yes", "true", "y") else f"{key_text} {value}"
         elif facts.language == "zh":
             phrase = _zh_phrase(key_text, value, spec)
@@ -77,6 +79,12 @@ def feature_phrases(facts: "Facts") -> list[str]:
             phrase = f"{value} {key_text}"
         out.append(phrase)
     return list(dict.fromkeys(out))
+
+
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
 
 
 def _zh_phrase(key: str, value: str, spec: dict) -> str:

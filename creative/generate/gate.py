@@ -415,12 +415,14 @@ def _off_facts(text: str, k: _Known, language: str) -> str | None:
     off = [w for w in content if _stem(w) not in facts and not any(_stem(p) in facts for p in w.split("-"))]
     if len(off) >= rules["off_facts_min"] and len(off) > rules["off_facts_share"] * len(content):
         return ", ".join(off[:4])
-    # a word of the same root as a fact ("grip" of "grippy") is no new detail
+    # a word of the same root as a fact ("grip" of "grippy", "weighing" of "weight") is no new
+    # detail; a word inside a fact's compound is ("loft" of "Loftstep")
     related = [f for f in facts if len(f) >= 4]
-    details = [
-        w for w in off
-        if _zipf(w, "en") < rules["detail_zipf"] and _zipf(_stem(w), "en") < rules["detail_zipf"] and not any(f.startswith(_stem(w)) or _stem(w).startswith(f) for f in related)
-    ]
+
+    def same_root(a: str, b: str) -> bool:
+        return len(a) >= 4 and b.startswith(a) and len(b) - len(a) <= 3
+
+    details = [w for w in off if _zipf(w, "en") < rules["detail_zipf"] and not any(same_root(_stem(w), f) or same_root(f, _stem(w)) for f in related)]
     return ", ".join(details[:4]) or None
 
 
@@ -460,7 +462,7 @@ def check(fields: dict[str, str], facts: "Facts", language: str | None = None, *
             ("non_word", _non_word(text, k, language), "not a word of the language, nor in the facts"),
             ("cut_title", _cut_title(text, facts), "cut off mid-phrase (the title, or a phrase of the facts)"),
             ("example_echo", _example_echo(text, k), "copied from an example ad, not from this product's facts"),
-            ("off_facts", _off_facts(text, k, language), "mostly about things the product's facts never mention"),
+            ("off_facts", _off_facts(text, k, language), "about things the product's facts never mention"),
         ]
         named = _names(text, k)
         if named:
