@@ -160,6 +160,12 @@ def test_facts_copy_for_a_product_with_few_facts_still_gives_n_different_variant
     assert all("Trailrunner 2" in c.fields["headline"] for c in kept)  # the model number is part of the name
 
 
+def test_a_field_that_opens_inside_the_product_name_is_caught():
+    shoe = Facts(title="Loftstep Pace Runner road running shoe", brand="Loftstep", attributes={"drop": "8 mm"})
+    assert "cut_title" in rules({"headline": "Runner Road Running Shoe", "description": "8 mm drop."}, shoe)
+    assert "cut_title" not in rules({"headline": "Pace Runner road running shoe", "description": "8 mm drop."}, shoe)
+
+
 def test_a_field_cut_inside_a_phrase_of_the_facts_is_caught():
     balm = Facts(title="Brightwell peppermint beeswax lip balm, 4.8 g", brand="Brightwell", description="Beeswax stick with shea butter and peppermint oil.")
     assert "cut_title" in rules({"headline": "Brightwell lip balm", "description": "Beeswax and shea butter. 4.8 g of lip"}, balm)

@@ -319,7 +319,24 @@ def _cut_title(text: str, facts: "Facts") -> str | None:
         last, nxt = title[n - 1], title[n]
         if last[:1].islower() and nxt[:1].islower() and last[-1:].isalnum():
             return text
-    return _cut_phrase(text, facts)
+    return _cut_phrase(text, facts) or _cut_name(text, facts)
+
+
+def _cut_name(text: str, facts: "Facts") -> str | None:
+    """A field that opens inside the product's name: "Runner road running shoe" for "Loftstep
+    Pace Runner road running shoe" (the name is the title's capitalised words after the brand)."""
+    words = facts.title.split()
+    if facts.brand and words and words[0].lower() == facts.brand.lower():
+        words = words[1:]
+    name = []
+    for w in words:
+        if not w[:1].isupper():
+            break
+        name.append(w.strip(",").lower())
+    first = text.split()[0].strip(",:").lower() if text.split() else ""
+    if first in name[1:] and not text.lower().startswith(" ".join(name)):
+        return text
+    return None
 
 
 def _punctuation(text: str) -> str | None:
@@ -362,7 +379,8 @@ def _cut_phrase(text: str, facts: "Facts") -> str | None:
     last = text.split()[-1].lower()
     if len(last) < 3 or last in set(_rules()["stopwords"]):
         return None
-    facts_text = " | ".join([facts.title, facts.description, *facts.attributes.values()]).lower()  # no phrase runs across facts
+    # the title's and description's phrases (an attribute's value stands alone: "movement = automatic")
+    facts_text = " | ".join([facts.title, facts.description]).lower()  # no phrase runs across facts
     stop = set(_rules()["stopwords"])
     nexts = [m.group(1) for m in re.finditer(rf"(?<![\w-]){re.escape(last)}(?![\w-])(?:\s+([a-z][\w-]*))?", facts_text)]
     # every use goes on into the same phrase: "lip balm", "lip balm" (not "collar with ...")
