@@ -15,7 +15,7 @@ KETTLE = Facts(
     title="Brightmoor Pour 1.0 L gooseneck kettle, brushed steel",
     brand="Brightmoor",
     description="Stovetop pour-over kettle in 18/8 stainless steel with a narrow gooseneck spout. The lid holds a dial thermometer.",
-    attributes={"capacity": "1.0 L", "spout": "gooseneck, 8 mm opening", "hobs": "induction, gas and electric"},
+    attributes={"capacity": "1.0 L", "spout": "gooseneck, 8 mm opening", "hobs": "induction, gas and electric", "plug": "UK 3-pin"},
     audience="home coffee brewers",
     tone="technical",
 )
@@ -52,6 +52,7 @@ def test_copy_built_from_the_facts_passes():
         ({"headline": "Brightmoor kettle", "description": "A walnut wood handle and a 1.0 L body."}, "unsupported_claim"),
         ({"headline": "Brightmoor kettle", "description": "Holds 1.5 L of water."}, "unsupported_number"),
         ({"headline": "Brightmoor kettle", "description": "A 1.0 kg kettle with an 8 mm spout."}, "unsupported_number"),
+        ({"headline": "Brightmoor kettle", "description": "Fits the UK 8 hob ring."}, "unsupported_number"),
         ({"headline": "Brightmoor kettle", "description": "The gooseneck kettle is a"}, "dangling_end"),
         ({"headline": "Brightmoor kettle", "description": "A dial thermometer on the lid that shows"}, "dangling_end"),
         ({"headline": "Brightmoor kettle", "description": "18/8 stainless steel. Facebook ad"}, "placeholder"),

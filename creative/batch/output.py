@@ -117,6 +117,13 @@ def manifest_rows(sku: str, folder: str, creative_set) -> list[dict[str, Any]]:
     return rows
 
 
+def _score_or_source(row: dict[str, Any]) -> str:
+    """A text's score, or where it came from when no model scored it ("from the facts")."""
+    if "clip" not in (row.get("scores") or {}) and (row.get("models") or {}).get("source") == "facts template":
+        return "from the facts"
+    return str(round(row["score"], 3)) if row.get("score") is not None else ""
+
+
 def skipped_image_rows(row: "CatalogRow") -> list[dict[str, Any]]:
     """A manifest row per photo of the product that could not be used, with the reason."""
     return [
@@ -183,9 +190,9 @@ def index_html(rows: list[dict[str, Any]], errors: list[dict[str, Any]]) -> byte
         for r in items:
             if r["kind"] == "copy":
                 fields = "<br>".join(f"<b>{e(k)}</b>: {e(v)}" for k, v in r["text"].items())
-                parts.append(f"<tr><td>{e(r['platform'])} #{e(r['rank'])}</td><td>{fields}</td><td>{e(round(r['score'], 3))}</td></tr>")
+                parts.append(f"<tr><td>{e(r['platform'])} #{e(r['rank'])}</td><td>{fields}</td><td>{e(_score_or_source(r))}</td></tr>")
             elif r["kind"] == "caption":
-                parts.append(f"<tr><td>caption #{e(r['rank'])}</td><td>{e(r['text'])}</td><td>{e(round(r['score'], 3))}</td></tr>")
+                parts.append(f"<tr><td>caption #{e(r['rank'])}</td><td>{e(r['text'])}</td><td>{e(_score_or_source(r))}</td></tr>")
             elif r["kind"] == "skipped_image":
                 parts.append(f"<tr class='err'><td>photo not used</td><td>{e(r['text']['image'])}: {e(r['text']['reason'])}</td><td></td></tr>")
         parts.append(f"</table><p>models: {e(', '.join(f'{k}={v}' for k, v in head['models'].items()))}</p></section>")

@@ -305,7 +305,14 @@ def _number(text: str, k: _Known) -> str | None:
         pattern = rf"(?<![\d.,]){re.escape(value)}\s*{re.escape(unit.lower())}(?![a-z])"
         if not re.search(pattern, k.text):
             return f"{value} {unit}"
+    # a size system's label with another number: "UK 10" when the facts say "UK 8" and "UK 6-12"
+    for label, value in _LABELLED.findall(text):
+        if label.lower() in k.text and not re.search(rf"\b{re.escape(label.lower())}\s*{re.escape(value)}(?![\d.,])", k.text):
+            return f"{label} {value}"
     return None
+
+
+_LABELLED = re.compile(r"\b([A-Z]{2,3})\s*(\d+(?:[.,]\d+)?)(?![\d.,]*\s*(?:-|–|to)\s*\d)")
 
 
 def _cut_title(text: str, facts: "Facts") -> str | None:

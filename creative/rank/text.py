@@ -59,6 +59,10 @@ def _rank(candidates: list[Candidate], target: np.ndarray | None, n: int, sectio
             c.scores["clip"] = float(clip_scores[i])
         c.scores["fluency"] = float(np.exp(c.fluency)) if c.fluency is not None else 0.0
         c.score = sum(w * c.scores[k] for k, w in weights.items()) / total
+        if c.fluency is None and clip_scores is None:
+            # copy built from the facts, which no model scored: the more of the facts it says,
+            # the better (a tie-break well below any LM score)
+            c.score += 1e-3 * min(1.0, len(texts[i]) / 200)
     relevance = np.array([candidates[i].score for i in keep])
     chosen = [keep[j] for j in mmr(relevance, emb[keep], k=n, diversity=cfg["mmr_diversity"])]
     return sorted((candidates[i] for i in chosen), key=lambda c: -c.score)
