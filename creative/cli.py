@@ -225,6 +225,8 @@ def _print_variants(result) -> None:
             print(f"   {name:<13} {text}  [{c.lengths.get(name, len(text))}{limit}]")
     if result.dropped:
         print(f"   ({len(result.dropped)} dropped: {', '.join(sorted({v['rule'] for c in result.dropped for v in c.violations}))})")
+    if not result.kept:
+        print("no variant passed: " + ("; ".join(result.notes) or "see the reasons above"), file=sys.stderr)
 
 
 def _text_studio(args: argparse.Namespace):

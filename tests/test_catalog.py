@@ -61,3 +61,14 @@ def test_unreadable_catalogs(tmp_path, name, content, message):
         (tmp_path / name).write_text(content)
     with pytest.raises(CatalogError, match=message):
         read_catalog(tmp_path / name)
+
+
+def test_a_photo_too_small_to_be_a_product_photo_is_skipped_with_its_size(tmp_path):
+    from PIL import Image
+
+    draw_product(tmp_path / "a.png")
+    Image.new("RGB", (1, 1), "red").save(tmp_path / "pixel.png")
+    (tmp_path / "cat.csv").write_text("sku,images,title\nA,a.png|pixel.png,Mug\nB,pixel.png,Bowl\n")
+    a, b = read_catalog(tmp_path / "cat.csv")
+    assert a.product is not None and a.skipped == [("pixel.png", "1x1 px is too small for a product photo (at least 32 px a side)")]
+    assert b.product is None and "1x1 px is too small" in b.error

@@ -213,3 +213,38 @@ def test_chinese_attributes_read_as_phrases_that_say_what_they_measure():
 
     lamp = Facts(title="栖光 钴蓝釉陶瓷台灯", brand="栖光", language="zh", attributes={"灯罩材质": "亚麻", "高度": "52厘米", "续航": "约38小时", "开关": "旋钮开关"})
     assert feature_phrases(lamp) == ["亚麻灯罩", "高度52厘米", "续航约38小时", "旋钮开关"]
+
+
+def test_facts_copy_names_the_model_and_never_a_colour_for_a_product():
+    from creative.generate.facts import facts_copy
+
+    watch = Facts(title="Averline Harbour 40 automatic watch, blue dial", brand="Averline", attributes={"case": "40 mm stainless steel"})
+    wallet = Facts(title="Slim bifold wallet in black", brand="Ridgeway")
+    assert facts_copy(watch, {"headline": 30, "description": 90}, "chars", 1)[0]["headline"] == "Averline Harbour 40 watch"  # the longest name that fits
+    assert facts_copy(watch, {"headline": 40, "description": 90}, "chars", 1)[0]["headline"] == "Averline Harbour 40 automatic watch"
+    assert facts_copy(wallet, {"headline": 30, "description": 90}, "chars", 1)[0]["headline"] == "Ridgeway bifold wallet"  # not "Ridgeway in black"
+
+
+def test_a_long_name_still_fills_a_short_field():
+    # Meta's 30-character description once left a product with no Meta copy at all
+    from creative.generate.facts import facts_copy
+
+    bag = Facts(title="Kessler leather weekender bag", brand="Kessler")
+    variants = facts_copy(bag, {"primary_text": 125, "headline": 40, "description": 30}, "chars", 2)
+    assert variants and all(len(v["description"]) <= 30 and v["description"] for v in variants)
+
+
+def test_awards_the_facts_never_mention_are_a_claim():
+    assert "unsupported_claim" in rules({"headline": "Brightmoor kettle", "description": "18/8 stainless steel and awards."})
+
+
+def test_a_platform_left_without_copy_says_so(tiny_studio, monkeypatch):
+    product = Product(images=[Image.new("RGB", (32, 32))], **KETTLE.model_dump())
+    monkeypatch.setattr(
+        text_stage,
+        "decode_rows",
+        lambda lm, rows, **k: [Decoded({f.name: "product name" for f in r.fields}, {f.name: True for f in r.fields}, -1.0, 3) for r in rows],
+    )
+    monkeypatch.setattr(text_stage, "facts_copy", lambda *a, **k: [])
+    result = tiny_studio.copy(product, platform="meta", n=2)
+    assert not result.kept and any(n.startswith("no copy for meta") and "placeholder" in n for n in result.notes)

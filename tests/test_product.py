@@ -69,3 +69,8 @@ def test_facts_text_is_short_pieces_for_clip(product_image):
         language="zh",
     )
     assert p.facts_text() == ["保温杯", "Kilnhouse, 容量: 500毫升", "双层不锈钢。"]
+
+
+@pytest.mark.parametrize("title", ["🎒🔥✨", "!!!???"])
+def test_a_title_with_no_letters_or_digits_names_nothing(product_image, title):
+    assert "no letters or digits" in errors(images=[product_image], title=title)

@@ -40,10 +40,7 @@ def noun(facts: "Facts") -> str:
     """The product's noun from its title: the main clause without brand and trailing sizes,
     its last two words in English ("running shoe") when there is a brand to name it (else the
     whole clause), its longest word in Chinese."""
-    main = re.split(r"[,，(（|]", _safe(facts.title))[0].strip()
-    if facts.brand and main.lower().startswith(facts.brand.lower()):
-        main = main[len(facts.brand) :].strip()
-    main = _UNIT_TAIL.sub("", main).strip()
+    main = _main_clause(facts)
     if facts.language == "zh":
         chunks = [c for c in re.split(r"\s+", main) if re.search(r"[\u4e00-\u9fff]", c)]
         return max(chunks, key=len) if chunks else main
@@ -53,6 +50,54 @@ def noun(facts: "Facts") -> str:
     # a model number rides on its word: "Pace Runner 2" names "Pace Runner 2", not "Runner 2"
     keep = 3 if words and re.fullmatch(r"[\d.]+", words[-1]) else 2
     return " ".join(words[-keep:]) if words else main
+
+
+def _main_clause(facts: "Facts") -> str:
+    """The title up to its first comma, bracket or preposition, without brand and trailing sizes."""
+    main = re.split(r"[,，(（|]", _safe(facts.title))[0].strip()
+    if facts.language == "en":
+        ends = data.load("templates")["phrases"]["noun_ends"]
+        main = re.split(rf"\s+(?:{'|'.join(map(re.escape, ends))})\s+", main, maxsplit=1)[0]
+    if facts.brand and main.lower().startswith(facts.brand.lower()):
+        main = main[len(facts.brand) :].strip()
+    return _UNIT_TAIL.sub("", main).strip()
+
+
+def model_name(facts: "Facts") -> str:
+    """The model's name: the capitalised words (and a number after one) that open the title
+    after the brand ("Pace Runner" of "Loftstep Pace Runner road running shoe"); "" when none."""
+    # a title that does not open with the brand is a sentence: its capital is no name
+    if facts.language != "en" or not facts.brand or not _safe(facts.title).lower().startswith(facts.brand.lower()):
+        return ""
+    words = _main_clause(facts).split()
+    out: list[str] = []
+    for i, w in enumerate(words):
+        after = words[i + 1] if i + 1 < len(words) else ""
+        if w[:1].isupper() and not re.fullmatch(r"[A-Z]{1,2}", w) or (out and re.fullmatch(r"[\d.]+", w) and not _UNIT_WORD.fullmatch(after)):
+            out.append(w)
+        else:
+            break
+    return " ".join(out)
+
+
+_UNIT_WORD = re.compile(r"(?i)mm|cm|m|l|ml|g|kg|in|oz|lb|v|w|ah|mah|gb|tb|%|pcs|pieces?")
+
+
+def name_forms(facts: "Facts") -> list[str]:
+    """How copy may name the product, longest first: brand, model and noun; brand, model and
+    the noun's last word; brand and noun (without a brand: the noun alone)."""
+    brand, n, model = _safe(facts.brand), noun(facts), model_name(facts)
+    sep = "" if facts.language == "zh" else " "
+    plain = f"{brand}{sep}{n}".strip() if brand and brand.lower() not in n.lower() else n
+    forms = []
+    if model and model.lower() not in n.lower():
+        last = n.split()[-1] if n.split() else ""
+        # "Pace Runner running shoe" says it twice: the noun's first word shares the model's root
+        if n and n.split()[0][:4].lower() != model.split()[-1][:4].lower():
+            forms.append(f"{brand} {model} {n}")
+        if last:
+            forms.append(f"{brand} {model} {last}")
+    return list(dict.fromkeys([*forms, plain]))
 
 
 def feature_phrases(facts: "Facts") -> list[str]:
@@ -106,7 +151,7 @@ def _join(items: list[str], language: str) -> str:
     return t["join"].join(items[:-1]) + t["last_join"] + items[-1]
 
 
-def _parts(facts: "Facts", variant: int, n_features: int = 3) -> _Parts:
+def _parts(facts: "Facts", variant: int, n_features: int = 3, name_form: int = -1) -> _Parts:
     features = feature_phrases(facts)
     # each variant starts its features further along, so variants name different facts
     rotated = features[variant % len(features) :] + features[: variant % len(features)] if features else []
@@ -114,8 +159,7 @@ def _parts(facts: "Facts", variant: int, n_features: int = 3) -> _Parts:
     sentence = _FIRST_SENTENCE.split(_safe(facts.description), maxsplit=1)[0].strip() if facts.description else ""
     name_noun = noun(facts)
     brand = _safe(facts.brand)
-    sep = "" if facts.language == "zh" else " "
-    name = f"{brand}{sep}{name_noun}".strip() if brand and brand.lower() not in name_noun.lower() else name_noun
+    name = name_forms(facts)[name_form]
     features_text = _join(rotated[:n_features], facts.language)
     values = {
         "title": _safe(facts.title).rstrip(".。"),
@@ -135,18 +179,20 @@ def _parts(facts: "Facts", variant: int, n_features: int = 3) -> _Parts:
 
 
 def fill(kind: str, facts: "Facts", limit: int, counting: str, variant: int = 0) -> list[str]:
-    """Every template of `kind` (headline, body, alt, descriptive) that the facts can fill and
-    that fits `limit` whole (with fewer features when three do not fit), starting from template
-    `variant`; no duplicates."""
+    """Every template of `kind` (headline, body, body_last_resort, alt, descriptive) that the
+    facts can fill and that fits `limit` whole (with fewer features when three do not fit, a
+    shorter name when the longest does not), starting from template `variant`; no duplicates."""
     from creative.generate.limits import text_length
 
     templates = data.load("templates")[facts.language][kind]
+    forms = range(len(name_forms(facts)))
     out = []
     for i in range(len(templates)):
         template = templates[(variant + i) % len(templates)]
         names = re.findall(r"{(\w+)}", template)
-        for n_features in (3, 2, 1) if {"features", "Features"} & set(names) else (3,):
-            values = _parts(facts, variant, n_features).values
+        tries = [(k, f) for k in ((3, 2, 1) if {"features", "Features"} & set(names) else (3,)) for f in (forms if "name" in names else (0,))]
+        for n_features, form in tries:
+            values = _parts(facts, variant, n_features, form).values
             if not all(values.get(n) for n in names):
                 break
             text = template.format(**values)
@@ -170,13 +216,21 @@ def facts_copy(facts: "Facts", fields: dict[str, int], counting: str, n: int, se
     out: list[dict[str, str]] = []
     for variant in range(seed, seed + max(n, 1) * 2):
         fields_text: dict[str, str] = {}
-        for j, (f, limit) in enumerate(fields.items()):
+        names = list(fields)
+        if (variant - seed) % 2:  # every other variant gives its body fields their facts in reverse order
+            names = [f for f in names if f == "headline"] + [f for f in reversed(names) if f != "headline"]
+        for j, f in enumerate(names):
+            limit = fields[f]
             kind = f if f in ("alt", "descriptive") else ("headline" if f == "headline" else "body")
             used = [_plain(t) for t in fields_text.values()]
             # a field that opens with another ("Loftstep shoe" / "Loftstep shoe: 8 mm drop") is skipped
-            options = [t for t in fill(kind, facts, limit, counting, variant + j) if not any(_plain(t).startswith(u) or u.startswith(_plain(t)) for u in used)]
+            fresh = lambda t: not any(_plain(t).startswith(u) or u.startswith(_plain(t)) for u in used)  # noqa: E731
+            options = [t for t in fill(kind, facts, limit, counting, variant + j) if fresh(t)]
+            if not options and kind == "body":  # nothing says more: the name alone
+                options = [t for t in fill("body_last_resort", facts, limit, counting, variant + j) if fresh(t)]
             if options:
                 fields_text[f] = options[0]
+        fields_text = {f: fields_text[f] for f in fields if f in fields_text}
         if len(fields_text) == len(fields) and fields_text not in out:
             out.append(fields_text)
         if len(out) >= n:

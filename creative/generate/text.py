@@ -342,6 +342,9 @@ def _finish(models: "Models", r: TextRequest, raw: list[Candidate], lm_ok: bool,
             rules_hit = sorted({v["rule"] for c in dropped for v in c.violations})
             notes.append(f"{min(short, len(extra))} of {r.section} ({r.platform}) built from product facts: {len(raw) - len(drafts)} of {len(raw)} LM variants failed ({', '.join(rules_hit) or 'none passed'})")
         drafts += extra
+    if not drafts:  # said, never silent: a product with no copy for a platform it asked for
+        rules_hit = sorted({v["rule"] for c in dropped for v in c.violations})
+        notes.append(f"no {r.section} for {r.platform}: nothing the LM wrote nor any copy built from the facts passed ({', '.join(rules_hit) or 'no facts to build from'})")
     if r.platform != CAPTIONS:
         ctas = _ctas(models, lm_ok, r, counting)
         for j, c in enumerate(drafts):

@@ -20,6 +20,7 @@ from creative.inputs.fetch import Fetched, ImageFetcher, is_url
 
 __all__ = ["Photos", "image_refs", "resolve_photos"]
 
+MIN_PHOTO_SIDE = 32  # pixels: the smallest side a catalog photo may have (1x1 is a tracking pixel)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
@@ -92,9 +93,11 @@ def resolve_photos(
 
     def check(path: Path) -> str | None:
         try:
-            load_image(path)
+            image = load_image(path)
         except ImageError as e:
             return e.reason
+        if min(image.size) < MIN_PHOTO_SIDE:  # a tracking pixel or a broken export, not a photo
+            return f"{image.width}x{image.height} px is too small for a product photo (at least {MIN_PHOTO_SIDE} px a side)"
         return None
 
     files = sorted({path for row in candidates for _, path, _ in row if path is not None})

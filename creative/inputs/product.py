@@ -146,6 +146,14 @@ class Facts(BaseModel):
     def _one_line(cls, value: Any) -> Any:
         return clean_text(value) if isinstance(value, str) else value
 
+    @field_validator("title")
+    @classmethod
+    def _names_something(cls, value: str) -> str:
+        # "🎒🔥✨" or "!!!???" gives copy nothing to name the product by
+        if not any(ch.isalnum() for ch in value):
+            raise ValueError(f"{value!r} has no letters or digits: a title must name the product")
+        return value
+
     @field_validator("description", mode="before")
     @classmethod
     def _multiline(cls, value: Any) -> Any:
