@@ -266,3 +266,12 @@ def test_default_copy_comes_from_the_product_facts(product_image):
     assert copy == BannerCopy("Trailrunner 2", "Breathable mesh upper\u00a0·\u00a0€89", "Shop now")
     zh = Product(images=[product_image], title="手工马克杯", attributes={"颜色": "青绿"}, language="zh")
     assert default_copy(zh) == BannerCopy("手工马克杯", "青绿", data.load("layouts")["default_copy"]["cta"]["zh"])
+
+
+def test_a_button_that_does_not_fit_whole_is_left_out_never_cut():
+    # 320x50 once drew "View…": no call to action reads like that
+    out, _ = compose("320x50", BannerCopy("Loftstep Pace Runner shoe", "Weight 265 g (UK 8).", "Explore the collection"))
+    cta = out.spec.layer("cta")
+    assert not any(line.endswith("…") for line in cta.lines)
+    assert cta.lines == [] and any("do not fit whole" in c for c in cta.changes)
+    assert out.spec.layer("headline").lines  # the words that matter stay

@@ -211,8 +211,8 @@ def test_a_real_question_is_fine():
 def test_chinese_attributes_read_as_phrases_that_say_what_they_measure():
     from creative.generate.facts import feature_phrases
 
-    lamp = Facts(title="栖光 钴蓝釉陶瓷台灯", brand="栖光", language="zh", attributes={"灯罩材质": "亚麻", "高度": "52厘米", "续航": "约38小时", "开关": "旋钮开关"})
-    assert feature_phrases(lamp) == ["亚麻灯罩", "高度52厘米", "续航约38小时", "旋钮开关"]
+    lamp = Facts(title="栖光 钴蓝釉陶瓷台灯", brand="栖光", language="zh", attributes={"灯罩材质": "亚麻", "高度": "52厘米", "续航": "约38小时", "开关": "旋钮开关", "适用": "洗碗机和微波炉"})
+    assert feature_phrases(lamp) == ["亚麻灯罩", "高度52厘米", "续航约38小时", "旋钮开关", "适用洗碗机和微波炉"]
 
 
 def test_facts_copy_names_the_model_and_never_a_colour_for_a_product():

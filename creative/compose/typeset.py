@@ -169,7 +169,8 @@ def fit_block(block: TextBlock, brand: BrandKit | None, max_size: int | None = N
 
     The largest headline size whose stack fits (the others follow the typography ratios) is
     found on estimated widths, then laid out exactly. When even the smallest size does not fit,
-    the subline is left out, then the text is shortened with an ellipsis; what happened is
+    the subline is left out, then the button (never shortened: it reads whole or not at all),
+    then the text is shortened with an ellipsis; what happened is
     recorded on the layers and in `block.left_out`. The block's inputs are not changed:
     rendering a spec again (after a copy edit) starts from the same place. `max_size` caps the
     headline below `block.max_size`.
@@ -241,6 +242,15 @@ def fit_block(block: TextBlock, brand: BrandKit | None, max_size: int | None = N
         block.left_out.append("subline")
         prepared["subline"].layer.changes.append("left out: no room at a readable size")
         placed = search(roles, False)
+    if placed is None and "cta" in roles:
+        # a button reads whole or not at all ("View…" is no call to action): the banner itself
+        # is the link, so the button is left out
+        roles.remove("cta")
+        block.left_out.append("cta")
+        prepared["cta"].layer.changes.append("left out: the button's words do not fit whole")
+        placed = search(roles, False) if roles else None
+        if not roles:
+            return []
     if placed is None:
         placed = search(roles, True)
     if placed is None:

@@ -134,11 +134,13 @@ def _zipf(word: str) -> float:
 
 def _zh_phrase(key: str, value: str, spec: dict) -> str:
     """A Chinese attribute as a phrase: a material names its part ("灯罩材质=亚麻" -> "亚麻灯罩"),
-    a measure its key ("续航=约38小时" -> "续航约38小时"; "40毫米" alone says nothing), else the
-    value ("主动降噪")."""
+    a measure its key ("续航=约38小时" -> "续航约38小时"; "40毫米" alone says nothing), a verb key
+    goes first ("适用=洗碗机和微波炉" -> "适用洗碗机和微波炉"), else the value ("主动降噪")."""
     for suffix in spec["zh_material_suffixes"]:
         if key.endswith(suffix) and len(key) > len(suffix):
             return value + key[: -len(suffix)]
+    if key in spec["zh_key_first"] and not value.startswith(key):
+        return key + value
     if re.match(r"[约~≈]?\d", value) and key not in value:  # a number with no name: "40毫米"
         return key + value
     return value
