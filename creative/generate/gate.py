@@ -315,7 +315,7 @@ def _number(text: str, k: _Known) -> str | None:
 _LABELLED = re.compile(r"\b([A-Z]{2,3})\s*(\d+(?:[.,]\d+)?)(?![\d.,]*\s*(?:-|–|to)\s*\d)")
 
 
-def _cut_title(text: str, facts: "Facts") -> str | None:
+def _cut_title(text: str, facts: "Facts", phrases: bool = True) -> str | None:
     """A field that is the title cut short inside its noun phrase ("... insulated water" of
     "... insulated water bottle 750 ml"): the last word kept and the first cut are lower-case
     words of one phrase. A cut after a name ("Loftstep Pace Runner") or at a comma is fine."""
@@ -326,7 +326,7 @@ def _cut_title(text: str, facts: "Facts") -> str | None:
         last, nxt = title[n - 1], title[n]
         if last[:1].islower() and nxt[:1].islower() and last[-1:].isalnum():
             return text
-    return _cut_phrase(text, facts) or _cut_name(text, facts)
+    return (_cut_phrase(text, facts) or _cut_name(text, facts)) if phrases else None
 
 
 def _cut_name(text: str, facts: "Facts") -> str | None:
@@ -427,7 +427,7 @@ def _stem(word: str) -> str:
     return word
 
 
-def _off_facts(text: str, k: _Known, language: str) -> str | None:
+def _off_facts(text: str, k: _Known, language: str, details: bool = True) -> str | None:
     """Text mostly about things the facts never mention (gate.toml: off_facts_share), or with a
     specific detail they never mention (a word rarer than detail_zipf): those words, or None."""
     if language != "en":
@@ -440,6 +440,8 @@ def _off_facts(text: str, k: _Known, language: str) -> str | None:
     off = [w for w in content if _stem(w) not in facts and not any(_stem(p) in facts for p in w.split("-"))]
     if len(off) >= rules["off_facts_min"] and len(off) > rules["off_facts_share"] * len(content):
         return ", ".join(off[:4])
+    if not details:
+        return None
     # a word of the same root as a fact ("grip" of "grippy", "weighing" of "weight") is no new
     # detail; a word inside a fact's compound is ("loft" of "Loftstep")
     related = [f for f in facts if len(f) >= 4]
@@ -466,10 +468,15 @@ def names_product(text: str, k: _Known) -> bool:
 # -- the gate ----------------------------------------------------------------------------
 
 
-def check(fields: dict[str, str], facts: "Facts", language: str | None = None, *, name_field: str | None = None) -> list[Rejection]:
+def check(fields: dict[str, str], facts: "Facts", language: str | None = None, *, name_field: str | None = None, model_written: bool = True) -> list[Rejection]:
     """Every reason `fields` (field -> text) could not be published for the product of `facts`;
     [] when it can. `name_field` must name the product (brand or a title noun): the headline
-    of copy, the caption of a caption; None checks that some field does."""
+    of copy, the caption of a caption; None checks that some field does. `model_written`
+    False (ads people wrote, as training data) leaves out the rules for a small model's noise,
+    which good human copy breaks on purpose: questions with no question word ("Rain in the
+    forecast?"), single words the facts never give ("evenings", "sorted"), a field ending on a
+    word that begins a phrase of the facts ("... 80% wool, 20% cashmere"), or one word into a
+    clause ("Kids' camera that prints")."""
     language = language or facts.language
     k = known(facts)
     out: list[Rejection] = []
@@ -478,21 +485,21 @@ def check(fields: dict[str, str], facts: "Facts", language: str | None = None, *
             continue
         checks = [
             ("placeholder", _placeholder(text), "a placeholder or filler instead of content"),
-            ("punctuation", _punctuation(text), "an ellipsis, or a question with no question in it"),
+            ("punctuation", _punctuation(text) if model_written else None, "an ellipsis, or a question with no question in it"),
             ("price_as_data", _price_as_data(text) if language == "en" else None, "a price written like a data feed"),
             ("loop", _loop(text, language, k), "a repeated word or phrase"),
             ("script", _script(text, language), f"letters the product's language ({language}) does not use"),
             ("unsupported_claim", _claim(text, k), "a claim the product's facts do not support"),
             ("unsupported_number", _number(text, k), "a number the product's facts do not contain"),
             ("non_word", _non_word(text, k, language), "not a word of the language, nor in the facts"),
-            ("cut_title", _cut_title(text, facts), "cut off mid-phrase (the title, or a phrase of the facts)"),
+            ("cut_title", _cut_title(text, facts, phrases=model_written), "cut off mid-phrase (the title, or a phrase of the facts)"),
             ("example_echo", _example_echo(text, k), "copied from an example ad, not from this product's facts"),
-            ("off_facts", _off_facts(text, k, language), "about things the product's facts never mention"),
+            ("off_facts", _off_facts(text, k, language, details=model_written), "about things the product's facts never mention"),
         ]
         named = _names(text, k)
         if named:
             checks.append((named[0], named[1], "a name the facts do not spell this way" if named[0] == "misspelt_name" else "a name the facts never mention"))
-        if dangling_end(text, language) or _open_clause(text):
+        if dangling_end(text, language) or model_written and _open_clause(text):
             checks.append(("dangling_end", text.split()[-1] if text.split() else text, "stops mid-clause"))
         out += [Rejection(rule, f, term, detail) for rule, term, detail in checks if term]
     texts = [re.sub(r"[\W_]+", " ", t).strip().lower() for t in fields.values() if t]
