@@ -207,9 +207,10 @@ def write(
     lm_requests = [r for r in requests if notes_of[id(r)][0]]
     decoded = _decode(models, lm_requests, guidance, prefix, progress) if lm_requests else {}
     out = []
+    cta_memo: dict[tuple, dict[str, float]] = {}  # a product's buttons are scored once for all its platforms
     for r in requests:
         lm_ok, clip_ok, notes = notes_of[id(r)]
-        out.append(_finish(models, r, decoded.get(id(r), []), lm_ok, clip_ok, list(notes)))
+        out.append(_finish(models, r, decoded.get(id(r), []), lm_ok, clip_ok, list(notes), cta_memo))
     return out
 
 
@@ -309,7 +310,7 @@ def _target(r: TextRequest, clip: Any) -> np.ndarray | None:
     return r.analysis.embedding.image if r.platform == CAPTIONS else r.analysis.embedding.fused
 
 
-def _finish(models: "Models", r: TextRequest, raw: list[Candidate], lm_ok: bool, clip_ok: bool, notes: list[str]) -> TextResult:
+def _finish(models: "Models", r: TextRequest, raw: list[Candidate], lm_ok: bool, clip_ok: bool, notes: list[str], cta_memo: dict | None = None) -> TextResult:
     """A request's raw candidates checked and gated, topped up from the facts when fewer than n
     pass, a call to action on each copy variant."""
     rules = r.rules or load_rules()
@@ -346,7 +347,7 @@ def _finish(models: "Models", r: TextRequest, raw: list[Candidate], lm_ok: bool,
         rules_hit = sorted({v["rule"] for c in dropped for v in c.violations})
         notes.append(f"no {r.section} for {r.platform}: nothing the LM wrote nor any copy built from the facts passed ({', '.join(rules_hit) or 'no facts to build from'})")
     if r.platform != CAPTIONS:
-        ctas = _ctas(models, lm_ok, r, counting)
+        ctas = _ctas(models, lm_ok, r, counting, {} if cta_memo is None else cta_memo)
         for j, c in enumerate(drafts):
             c.fields["cta"] = ctas[j % len(ctas)]
             c.limits["cta"] = _cta_limit(r.platform)
@@ -370,14 +371,20 @@ def _cta_limit(platform: str) -> int:
     return platform_spec(platform).fields.get("cta", CTA_LIMIT)
 
 
-def _ctas(models: "Models", lm_ok: bool, r: TextRequest, counting: str) -> list[str]:
-    """The tone's calls to action that fit the button, the LM's most fluent first."""
+def _ctas(models: "Models", lm_ok: bool, r: TextRequest, counting: str, memo: dict[tuple, dict[str, float]]) -> list[str]:
+    """The tone's calls to action that fit the button, the LM's most fluent first. `memo` keeps
+    the scores of a product's buttons for its other platforms (same prompt, same buttons)."""
     options = [c for c in data.load("prompts")["cta"][r.language][r.tone] if text_length(c, counting) <= _cta_limit(r.platform)]
     if not lm_ok or len(options) < 2:
         return options
-    messages = ground(r.product, r.analysis, r.language).messages("Write a call to action button label.", tone=r.tone)
-    scores = sequence_logprob(models.get("lm"), messages, options)
-    return [o for _, o in sorted(zip(scores, options), key=lambda x: -x[0])]
+    key = (id(r.product), r.language, r.tone)
+    if key not in memo:
+        every = data.load("prompts")["cta"][r.language][r.tone]
+        # the title and tone are what a button depends on; the whole fact sheet made this
+        # prompt cost a third of a product's copy time
+        messages = [{"role": "user", "content": f"Write a {r.tone} call to action button label for: {clean_text(r.product.title)}"}]
+        memo[key] = dict(zip(every, sequence_logprob(models.get("lm"), messages, every)))
+    return sorted(options, key=lambda o: -memo[key][o])
 
 
 def _check(
