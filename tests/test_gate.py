@@ -49,6 +49,7 @@ def test_copy_built_from_the_facts_passes():
         ({"headline": "Brightmoor kettle", "description": "Handmade by artisans in 18/8 stainless steel."}, "unsupported_claim"),
         ({"headline": "Luxury Brightmoor kettle", "description": "18/8 stainless steel."}, "unsupported_claim"),
         ({"headline": "Brightmoor kettle", "description": "Waterproof, with an 8 mm spout."}, "unsupported_claim"),
+        ({"headline": "Brightmoor kettle", "description": "Keeps water hot for as long as it takes."}, "unsupported_claim"),
         ({"headline": "Brightmoor kettle", "description": "A walnut wood handle and a 1.0 L body."}, "unsupported_claim"),
         ({"headline": "Brightmoor kettle", "description": "Holds 1.5 L of water."}, "unsupported_number"),
         ({"headline": "Brightmoor kettle", "description": "A 1.0 kg kettle with an 8 mm spout."}, "unsupported_number"),
