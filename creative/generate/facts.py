@@ -210,6 +210,12 @@ def _plain(text: str) -> str:
     return re.sub(r"[\W_]+", " ", text).strip().lower()
 
 
+def _fresh(text: str, used: list[str]) -> bool:
+    # a field that opens with another ("Loftstep shoe" / "Loftstep shoe: 8 mm drop") repeats it
+    plain = _plain(text)
+    return not any(plain.startswith(u) or u.startswith(plain) for u in used)
+
+
 def facts_copy(facts: "Facts", fields: dict[str, int], counting: str, n: int, seed: int = 0) -> list[dict[str, str]]:
     """Up to n variants for fields {name: limit}: the headline from headline templates, every
     other field from body templates (captions: alt and descriptive), each variant rotating
@@ -225,11 +231,9 @@ def facts_copy(facts: "Facts", fields: dict[str, int], counting: str, n: int, se
             limit = fields[f]
             kind = f if f in ("alt", "descriptive") else ("headline" if f == "headline" else "body")
             used = [_plain(t) for t in fields_text.values()]
-            # a field that opens with another ("Loftstep shoe" / "Loftstep shoe: 8 mm drop") is skipped
-            fresh = lambda t: not any(_plain(t).startswith(u) or u.startswith(_plain(t)) for u in used)  # noqa: E731
-            options = [t for t in fill(kind, facts, limit, counting, variant + j) if fresh(t)]
+            options = [t for t in fill(kind, facts, limit, counting, variant + j) if _fresh(t, used)]
             if not options and kind == "body":  # nothing says more: the name alone
-                options = [t for t in fill("body_last_resort", facts, limit, counting, variant + j) if fresh(t)]
+                options = [t for t in fill("body_last_resort", facts, limit, counting, variant + j) if _fresh(t, used)]
             if options:
                 fields_text[f] = options[0]
         fields_text = {f: fields_text[f] for f in fields if f in fields_text}

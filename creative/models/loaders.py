@@ -235,10 +235,7 @@ def convert_pickle(src: Path) -> Path:
             raise ModelLoadError(f"{src} does not hold a state dict of tensors")
         # safetensors refuses tensors sharing storage: each is copied out on its own
         save_file({k.removeprefix("module."): v.contiguous().clone() for k, v in state.items()}, str(tmp / OPEN_CLIP_WEIGHTS))
-        (tmp / "DONE").write_text(f"converted from {src} ({blob.name})\n")
-        if folder.exists():
-            shutil.rmtree(folder)
-        os.replace(tmp, folder)
+        _publish(tmp, folder, f"converted from {src} ({blob.name})")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return folder
@@ -292,13 +289,19 @@ def convert_gguf(gguf: Path) -> Path:
             del model.config.quantization_config
         model.save_pretrained(tmp, safe_serialization=True)
         tokenizer.save_pretrained(tmp)
-        (tmp / "DONE").write_text(f"de-quantised from {gguf}\n")
-        if folder.exists():
-            shutil.rmtree(folder)
-        os.replace(tmp, folder)
+        _publish(tmp, folder, f"de-quantised from {gguf}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return folder
+
+
+def _publish(tmp: Path, folder: Path, how: str) -> None:
+    """Put a finished conversion in place: a DONE marker saying how it was made, then one rename,
+    so a killed conversion never leaves a folder that looks complete."""
+    (tmp / "DONE").write_text(how + "\n")
+    if folder.exists():
+        shutil.rmtree(folder)
+    os.replace(tmp, folder)
 
 
 def load_gguf_causal_lm(path: Path, entry: ModelEntry, device: str) -> LanguageModel:
