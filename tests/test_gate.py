@@ -25,6 +25,15 @@ def rules(fields: dict[str, str], facts: Facts = KETTLE) -> set[str]:
     return {r.rule for r in check(fields, facts, name_field="headline")}
 
 
+def _lm_writes_placeholders(monkeypatch) -> None:
+    """The LM's every field reads "product name": no variant it writes can pass the gate."""
+    monkeypatch.setattr(
+        text_stage,
+        "decode_rows",
+        lambda lm, rows, **k: [Decoded({f.name: "product name" for f in r.fields}, {f.name: True for f in r.fields}, -1.0, 3) for r in rows],
+    )
+
+
 GOOD = {"headline": "Brightmoor gooseneck kettle", "description": "18/8 stainless steel, 1.0 L, with an 8 mm gooseneck spout."}
 
 
@@ -93,11 +102,7 @@ def test_informative_means_a_fact_beyond_the_title():
 
 def test_when_every_lm_variant_fails_the_copy_comes_from_the_facts(tiny_studio, monkeypatch):
     product = Product(images=[Image.new("RGB", (32, 32))], **KETTLE.model_dump())
-    monkeypatch.setattr(
-        text_stage,
-        "decode_rows",
-        lambda lm, rows, **k: [Decoded({f.name: "product name" for f in r.fields}, {f.name: True for f in r.fields}, -1.0, 3) for r in rows],
-    )
+    _lm_writes_placeholders(monkeypatch)
     result = tiny_studio.copy(product, platform="google_rsa", n=2)
     assert len(result.kept) == 2 and all(c.source == "facts template" for c in result.kept)
     assert result.dropped and all(any(v["rule"] == "placeholder" for v in c.violations) for c in result.dropped)
@@ -137,11 +142,7 @@ def test_a_field_the_budget_ended_is_cut_back_to_a_clean_end(tiny_studio, monkey
 def test_a_product_with_a_title_alone_still_gets_copy_from_its_facts(tiny_studio, monkeypatch, platform):
     # the studio's first run: a photo and a title; the LM's text fails, yet every platform ships
     product = Product(images=[Image.new("RGB", (32, 32))], title="Loftstep Pace Runner", platforms=[platform])
-    monkeypatch.setattr(
-        text_stage,
-        "decode_rows",
-        lambda lm, rows, **k: [Decoded({f.name: "product name" for f in r.fields}, {f.name: True for f in r.fields}, -1.0, 3) for r in rows],
-    )
+    _lm_writes_placeholders(monkeypatch)
     kept = tiny_studio.copy(product, platform=platform, n=2).kept
     assert kept
     for c in kept:
@@ -152,11 +153,7 @@ def test_facts_copy_for_a_product_with_few_facts_still_gives_n_different_variant
     # the two facts variants once differed in one word ("Trailrunner" / "Trailrunner 2") and
     # ranking dropped one as a near-duplicate, so the studio showed one variant of two
     product = Product(images=[Image.new("RGB", (32, 32))], title="Trailrunner 2", description="Breathable mesh upper.", platforms=["meta"])
-    monkeypatch.setattr(
-        text_stage,
-        "decode_rows",
-        lambda lm, rows, **k: [Decoded({f.name: "product name" for f in r.fields}, {f.name: True for f in r.fields}, -1.0, 3) for r in rows],
-    )
+    _lm_writes_placeholders(monkeypatch)
     kept = tiny_studio.copy(product, platform="meta", n=2).kept
     assert len(kept) == 2 and kept[0].text != kept[1].text
     assert all("Trailrunner 2" in c.fields["headline"] for c in kept)  # the model number is part of the name
@@ -241,11 +238,7 @@ def test_awards_the_facts_never_mention_are_a_claim():
 
 def test_a_platform_left_without_copy_says_so(tiny_studio, monkeypatch):
     product = Product(images=[Image.new("RGB", (32, 32))], **KETTLE.model_dump())
-    monkeypatch.setattr(
-        text_stage,
-        "decode_rows",
-        lambda lm, rows, **k: [Decoded({f.name: "product name" for f in r.fields}, {f.name: True for f in r.fields}, -1.0, 3) for r in rows],
-    )
+    _lm_writes_placeholders(monkeypatch)
     monkeypatch.setattr(text_stage, "facts_copy", lambda *a, **k: [])
     result = tiny_studio.copy(product, platform="meta", n=2)
     assert not result.kept and any(n.startswith("no copy for meta") and "placeholder" in n for n in result.notes)

@@ -156,8 +156,7 @@ class Lexicon:
         if not _is_word(word, self.k, self.stems):
             return False
         low = _bare(word)
-        near = _rules()["near_name"]
-        if low not in self.k.words and any(difflib.SequenceMatcher(None, low, n.lower()).ratio() >= near for n in self.k.names):
+        if _near_miss(low, self.k):
             return False  # misspelt_name
         # invented_name: a capitalised word inside a sentence the facts do not know
         return sentence_start or not word[0].isupper() or word.isupper() or low in self.k.words or _zipf(low, "en") >= _rules()["min_zipf_name"]
@@ -222,8 +221,7 @@ def _names(text: str, k: _Known) -> tuple[str, str] | None:
     words = _LATIN_WORD.findall(text)
     near = _rules()["near_name"]
     for w in words:
-        low = _bare(w)
-        if low not in k.words and any(difflib.SequenceMatcher(None, low, n.lower()).ratio() >= near for n in k.names):
+        if _near_miss(_bare(w), k):
             return "misspelt_name", w
     for a, b in zip(words, words[1:]):  # a name split in two: "Loft step" for "Loftstep"
         joined = (a + b).lower()
@@ -235,6 +233,11 @@ def _names(text: str, k: _Known) -> tuple[str, str] | None:
             if i and w[0].isupper() and _bare(w) not in k.words and not w.isupper() and _zipf(_bare(w), "en") < _rules()["min_zipf_name"]:
                 return "invented_name", w
     return None
+
+
+def _near_miss(low: str, k: _Known) -> bool:
+    """A word the facts do not have that is close to one of their names ("lofstep")."""
+    return low not in k.words and any(difflib.SequenceMatcher(None, low, n.lower()).ratio() >= _rules()["near_name"] for n in k.names)
 
 
 def _bare(word: str) -> str:
